@@ -1,0 +1,1 @@
+"""gridgov: party-building-led grid governance for a Chinese city district."""

@@ -1,0 +1,50 @@
+"""Unit codes: the identity and the path of every unit.
+
+District, street and community codes are the official 6-, 9- and 12-digit division codes; a grid
+is its community's code plus 3 digits and a micro-grid its grid's code plus 3 more. Because a code
+starts with its parent's code, a subtree is the half-open string range ``[code, next_prefix(code))``,
+which a plain b-tree index answers on SQLite and PostgreSQL alike (``LIKE 'p%'`` would not use the
+index on PostgreSQL without a special operator class).
+"""
+from django.db.models import Q
+
+KIND_LENGTHS = {"district": 6, "street": 9, "community": 12, "grid": 15, "microgrid": 18}
+LENGTH_KINDS = {length: kind for kind, length in KIND_LENGTHS.items()}
+KIND_ORDER = list(KIND_LENGTHS)
+
+
+def next_prefix(code: str) -> str:
+    """The smallest string greater than every string starting with ``code``.
+
+    Codes are digits only, so bumping the last character (``'9'`` becomes ``':'``) is enough.
+    """
+    return code[:-1] + chr(ord(code[-1]) + 1)
+
+
+def subtree_q(path: str, code: str) -> Q:
+    """A filter for rows whose ``path`` (a code column, possibly across a relation) is in the subtree."""
+    return Q(**{f"{path}__gte": code, f"{path}__lt": next_prefix(code)})
+
+
+def kind_of(code: str) -> str:
+    """The unit kind a code's length implies; ValueError for anything that is not a unit code."""
+    if not code.isdigit() or len(code) not in LENGTH_KINDS:
+        raise ValueError(f"not a unit code: {code!r}")
+    return LENGTH_KINDS[len(code)]
+
+
+def parent_code(code: str) -> str | None:
+    """The code of the unit directly above, or None for a district."""
+    index = KIND_ORDER.index(kind_of(code))
+    return None if index == 0 else code[: KIND_LENGTHS[KIND_ORDER[index - 1]]]
+
+
+def ancestor_codes(code: str) -> list[str]:
+    """Codes from the district down to (not including) ``code``."""
+    index = KIND_ORDER.index(kind_of(code))
+    return [code[: KIND_LENGTHS[k]] for k in KIND_ORDER[:index]]
+
+
+def child_kind(kind: str) -> str | None:
+    index = KIND_ORDER.index(kind)
+    return KIND_ORDER[index + 1] if index + 1 < len(KIND_ORDER) else None

@@ -1,0 +1,55 @@
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
+# database access from it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def district(db):
+    from .factories import build_district
+
+    return build_district()
+
+
+@pytest.fixture
+def browser():
+    """Headless Debian Chromium through Playwright; skipped with instructions when it is missing."""
+    if not os.path.exists(CHROMIUM) or not shutil.which("fc-list"):
+        pytest.skip("browser tests need Debian's Chromium and a CJK font: apt-get install chromium fonts-wqy-zenhei")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(page, live_server):
+    """Sign in through the real login form and return the page."""
+    from .factories import PASSWORD
+
+    def sign_in(username, password=PASSWORD):
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return sign_in
