@@ -1,7 +1,22 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
 
+
+class UnitCodeConverter:
+    """Unit codes are 6 to 18 digits; anything else never reaches a view."""
+
+    regex = r"\d{6,18}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(UnitCodeConverter, "unitcode")
+
 urlpatterns = [
-    path("<str:code>/", views.unit_page, name="unit"),
+    path("<unitcode:code>/", views.unit_page, name="unit"),
 ]
