@@ -11,6 +11,12 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Real hashing costs half a second per user; tests create many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def district(db):
     from .factories import build_district
@@ -53,3 +59,13 @@ def login(page, live_server):
         return page
 
     return sign_in
+
+
+@pytest.fixture
+def world(district):
+    """The small district plus test categories and a second department (see cases_world.py)."""
+    from .cases_world import categories, gongan
+
+    district.categories = categories()
+    district.departments["gongan"] = gongan(district)
+    return district

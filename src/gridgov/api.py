@@ -1,47 +1,100 @@
 """The JSON API under /api/v1/: one NinjaAPI that mounts each app's router.
 
-Errors are JSON ``{"detail": message}`` in the request's language: validation problems answer 422,
-anything outside the caller's scope 404, a forbidden action 403.
+Every endpoint accepts a bearer token (``POST /api/v1/auth/token``) or the web session (so the
+UI's htmx can call it). Every error is JSON ``{"detail": message}`` in the request's language
+(Accept-Language, zh-hans by default), never a 500: invalid input answers 400 or 422, a missing or
+bad token 401, a forbidden action 403, anything outside the caller's scope 404 exactly like
+something that does not exist.
 """
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _, gettext_lazy
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError as InputError
 
-from gridgov.accounts.api import BearerAuth, router as auth_router
+from gridgov.accounts.api import BearerAuth, SessionAuth, router as auth_router
 from gridgov.people.api import router as people_router
-from gridgov.structure.api import router as structure_router
+from gridgov.structure.api import departments_router, units_router
 
-api = NinjaAPI(title="gridgov API", version="1", urls_namespace="api", auth=BearerAuth(),
+api = NinjaAPI(title="gridgov API", version="1", urls_namespace="api", auth=[BearerAuth(), SessionAuth()],
                docs_url="/docs", openapi_url="/openapi.json")
 api.add_router("/auth", auth_router)
-api.add_router("/units", structure_router)
+api.add_router("/units", units_router)
 api.add_router("/persons", people_router)
+api.add_router("/departments", departments_router)
+
+# What each pydantic error type means, said to a person; the error's ``ctx`` fills the blanks.
+PROBLEMS = {
+    "missing": gettext_lazy("is required"),
+    "int_parsing": gettext_lazy("must be a whole number"),
+    "int_type": gettext_lazy("must be a whole number"),
+    "int_from_float": gettext_lazy("must be a whole number"),
+    "string_type": gettext_lazy("must be text"),
+    "bool_parsing": gettext_lazy("must be true or false"),
+    "bool_type": gettext_lazy("must be true or false"),
+    "string_pattern_mismatch": gettext_lazy("has the wrong format"),
+    "string_too_short": gettext_lazy("must have at least %(min_length)s characters"),
+    "string_too_long": gettext_lazy("must have at most %(max_length)s characters"),
+    "greater_than_equal": gettext_lazy("must be at least %(ge)s"),
+    "less_than_equal": gettext_lazy("must be at most %(le)s"),
+    "literal_error": gettext_lazy("must be one of %(expected)s"),
+    "model_attributes_type": gettext_lazy("must be a JSON object"),
+    "dict_type": gettext_lazy("must be a JSON object"),
+}
+
+# Ninja raises these HttpErrors with fixed English messages (a DEBUG build appends " (details)").
+NINJA_MESSAGES = {
+    "Cannot parse request body": gettext_lazy("The request body is not valid JSON."),
+    "CSRF check Failed": gettext_lazy("CSRF check failed: send the X-CSRFToken header with the session cookie."),
+}
 
 
-def _messages(exc: ValidationError) -> str:
-    return "; ".join(exc.messages)
+def _field(loc) -> str:
+    """The name the client knows a field by: without the source (``body``, ``query``, ``path``)
+    and, for the body, without the view's parameter name that Ninja wraps the JSON object in."""
+    parts = [str(part) for part in loc[2 if loc[0] == "body" else 1:]]
+    return ".".join(parts) if parts else _("request body")
+
+
+def _problem(error: dict) -> str:
+    template = PROBLEMS.get(error["type"])
+    if template is None:
+        return _("is not valid")
+    return str(template) % error.get("ctx", {})
+
+
+@api.exception_handler(InputError)
+def invalid_input(request, exc):
+    """Ninja's 422, with one readable sentence in ``detail`` and its field errors kept in ``errors``."""
+    problems = "; ".join(f"{_field(error['loc'])}: {_problem(error)}" for error in exc.errors)
+    return api.create_response(request, {"detail": _("Invalid input: %(problems)s.") % {"problems": problems},
+                                         "errors": exc.errors}, status=422)
 
 
 @api.exception_handler(ValidationError)
-def validation_error(request, exc):
-    return api.create_response(request, {"detail": _messages(exc)}, status=422)
+def rule_broken(request, exc):
+    """A rule of a service (Django's ValidationError) refused the input."""
+    return api.create_response(request, {"detail": "; ".join(exc.messages)}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    message = NINJA_MESSAGES.get(exc.message.partition(" (")[0], exc.message)
+    return api.create_response(request, {"detail": str(message)}, status=exc.status_code)
 
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
-    return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+    return api.create_response(request, {"detail": str(exc) or _("You are not allowed to do this.")}, status=403)
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    from django.utils.translation import gettext as _
-
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
 @api.exception_handler(AuthenticationError)
 def unauthorised(request, exc):
-    from django.utils.translation import gettext as _
-
-    return api.create_response(request, {"detail": _("Sign in first: send a bearer token.")}, status=401)
+    response = api.create_response(request, {"detail": _("Sign in first: send a bearer token.")}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="gridgov"'
+    return response

@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "gridgov.structure",
     "gridgov.people",
     "gridgov.accounts",
+    "gridgov.workdays",
+    "gridgov.catalogue",
+    "gridgov.cases",
+    "gridgov.notifications",
     "gridgov.demo",
 ]
 
@@ -121,3 +125,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+GRIDGOV_WHISTLE_MINUTES = int(os.environ.get("GRIDGOV_WHISTLE_MINUTES", "30"))
+
+# Notification channels besides the in-app inbox (see gridgov/notifications/channels.py).
+GRIDGOV_NOTIFY_CHANNELS = [c for c in os.environ.get(
+    "GRIDGOV_NOTIFY_CHANNELS", "gridgov.notifications.channels.LogChannel").split(",") if c]
+GRIDGOV_SMS_WEBHOOK = os.environ.get("GRIDGOV_SMS_WEBHOOK", "")
+GRIDGOV_WECHAT_WEBHOOK = os.environ.get("GRIDGOV_WECHAT_WEBHOOK", "")
+GRIDGOV_ESCALATE_OVERDUE_GRID_CASES = os.environ.get("GRIDGOV_ESCALATE_OVERDUE_GRID_CASES", "1") == "1"

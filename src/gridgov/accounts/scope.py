@@ -9,7 +9,8 @@ so that something outside the scope is indistinguishable from something that doe
 Models declare how they are scoped with :func:`register`; later apps add their own rules (a case
 is also visible to the departments it was dispatched to and to its reporter).
 """
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -69,7 +70,7 @@ def scope_for(user) -> Scope:
                 people.append(code)
             if department:
                 departments.add(department)
-        person = getattr(user, "person", None) if hasattr(user, "person") else None
+        person = getattr(user, "person", None)  # the reverse one-to-one raises AttributeError when absent
         scope = Scope(
             structure_codes=_collapse(structure),
             people_codes=_collapse(people),
@@ -92,6 +93,7 @@ class Rule:
     person_path: str | None = None
     department_path: str | None = None
     district_path: str | None = None
+    extra: Callable[[Scope], Q] | None = None
 
 
 _RULES: dict[type[Model], Rule] = {}
@@ -101,12 +103,19 @@ def register(model: type[Model], rule: Rule) -> None:
     _RULES[model] = rule
 
 
+def is_scoped(model: type[Model]) -> bool:
+    """Whether ``model`` has a rule, i.e. whether :func:`visible` can filter it."""
+    return model in _RULES
+
+
 def scope_q(scope: Scope, rule: Rule) -> Q:
     codes = scope.people_codes if rule.personal else scope.structure_codes
     q = Q(pk__in=[])
     if rule.unit_path:
         for code in codes:
             q |= subtree_q(rule.unit_path, code)
+    if rule.extra is not None:
+        q |= rule.extra(scope)
     if rule.district_path and scope.district_codes:
         q |= Q(**{f"{rule.district_path}__in": scope.district_codes})
     if rule.person_path and scope.person_ids:

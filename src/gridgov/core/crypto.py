@@ -43,18 +43,19 @@ class EncryptedTextField(models.TextField):
         return encrypt(value) if value else value
 
 
+def _mask(value: str, head: int, tail: int) -> str:
+    """Keep ``head`` characters and ``tail`` characters, star the rest; a value too short to
+    keep anything without giving most of it away is starred entirely."""
+    if len(value) <= head + tail:
+        return "*" * len(value)
+    return value[:head] + "*" * (len(value) - head - tail) + value[-tail:]
+
+
 def mask_id_number(value: str) -> str:
     """``510113199001011234`` → ``5101**********1234``: the region and the last four stay visible."""
-    if not value:
-        return ""
-    keep = 4 if len(value) > 8 else 1
-    return value[:keep] + "*" * (len(value) - 2 * keep) + value[-keep:]
+    return _mask(value or "", 4, 4)
 
 
 def mask_phone(value: str) -> str:
     """``13812345678`` → ``138****5678``."""
-    if not value:
-        return ""
-    if len(value) < 8:
-        return value[:1] + "*" * (len(value) - 1)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    return _mask(value or "", 3, 4)

@@ -1,5 +1,8 @@
 """People in the API: always masked; the unmasked value only through the logged reveal action."""
-from ninja import Router, Schema
+from typing import Literal
+
+from django.http import HttpResponse
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from gridgov.accounts.scope import get_visible_or_404, visible
@@ -7,8 +10,25 @@ from gridgov.structure.codes import subtree_q
 from gridgov.structure.models import Unit
 
 from .models import Person
+from .services import reveal
 
 router = Router(tags=["people"])
+
+
+class Pages(LimitOffsetPagination):
+    """Limit/offset pages with bounds. The offset bound is far above any district's population
+    and far below what the databases take (an offset past 2**63 overflows SQLite and PostgreSQL
+    and would answer 500 instead of 422)."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=200)
+        offset: int = Field(0, ge=0, le=10**9)
+
+
+class PersonFilters(Schema):
+    unit: str | None = Field(None, pattern=r"^\d{6,18}$", description="A unit code: people living in its subtree.")
+    special_group: str | None = Field(None, max_length=40, description="A special group's code.")
+    q: str | None = Field(None, max_length=50, description="Part of the name.")
 
 
 class PersonOut(Schema):
@@ -43,11 +63,52 @@ class PersonOut(Schema):
         return [group.code for group in obj.special_groups.all()]
 
 
+class PersonDetailOut(PersonOut):
+    household: str | None
+
+    @staticmethod
+    def resolve_household(obj):
+        return str(obj.household) if obj.household else None
+
+
+class RevealIn(Schema):
+    field: Literal["id_number", "phone"]
+    reason: str = Field(..., max_length=200, description="Why the number is needed; kept in the reveal log.")
+
+
+class RevealOut(Schema):
+    field: str
+    value: str
+
+
+def _persons():
+    return Person.objects.select_related("unit").prefetch_related("special_groups")
+
+
 @router.get("", response=list[PersonOut])
-@paginate(LimitOffsetPagination)
-def list_persons(request, unit: str | None = None):
-    people = visible(request.user, Person.objects.select_related("unit").prefetch_related("special_groups"))
-    if unit:
-        get_visible_or_404(request.user, Unit.objects.all(), code=unit)
-        people = people.filter(subtree_q("unit__code", unit))
+@paginate(Pages)
+def list_persons(request, filters: Query[PersonFilters]):
+    """People in the caller's scope, masked, in a stable order (unit, name, id) so pages do not
+    overlap. ``unit`` must be a unit the caller may open: another unit answers 404."""
+    people = visible(request.user, _persons()).order_by("unit__code", "name", "pk")
+    if filters.unit:
+        get_visible_or_404(request.user, Unit.objects.all(), code=filters.unit)
+        people = people.filter(subtree_q("unit__code", filters.unit))
+    if filters.special_group:
+        people = people.filter(special_groups__code=filters.special_group)
+    if filters.q:
+        people = people.filter(name__icontains=filters.q)
     return people
+
+
+@router.get("/{person_id}", response=PersonDetailOut)
+def person_detail(request, person_id: int):
+    return get_visible_or_404(request.user, _persons().select_related("household__building__compound"), pk=person_id)
+
+
+@router.post("/{person_id}/reveal", response=RevealOut)
+def reveal_number(request, person_id: int, body: RevealIn, response: HttpResponse):
+    """The unmasked ID or phone number, logged with the reason (see ``people.services.reveal``).
+    The answer must not be cached anywhere on the way."""
+    response["Cache-Control"] = "no-store"
+    return {"field": body.field, "value": reveal(request.user, person_id, body.field, body.reason)}

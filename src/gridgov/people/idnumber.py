@@ -4,10 +4,14 @@
 even for women) and a check character computed as ISO 7064 MOD 11-2 over the first 17.
 """
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+# ASCII only: str.isdigit() would let full-width and superscript digits through.
+FORMAT = re.compile(r"[0-9]{17}[0-9X]")
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 CHECK_CHARS = "10X98765432"
 
@@ -19,12 +23,14 @@ def check_char(first17: str) -> str:
 def validate_id_number(value: str) -> str:
     """Return the normalised number (upper-case X) or raise ValidationError saying what is wrong."""
     value = (value or "").strip().upper()
-    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not FORMAT.fullmatch(value):
         raise ValidationError(_("An ID number has 17 digits followed by a digit or X."), code="format")
     try:
-        dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+        born = birth_date(value)
     except ValueError:
         raise ValidationError(_("The ID number's birth date is not a real date."), code="birth_date")
+    if born > timezone.localdate():
+        raise ValidationError(_("The ID number's birth date is in the future."), code="birth_date")
     if check_char(value[:17]) != value[17]:
         raise ValidationError(_("The ID number's check digit is wrong."), code="check_digit")
     return value

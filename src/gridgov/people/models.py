@@ -68,9 +68,13 @@ class Person(models.Model):
         if self.phone and not PHONE_RE.match(self.phone):
             raise ValidationError({"phone": _("Enter a mobile number (11 digits) or a landline with area code.")})
 
-    def save(self, *args, **kwargs):
+    def refresh_hashes(self):
+        """Recompute the search hashes; save() does it, bulk loaders call it themselves."""
         self.id_number_hash = keyed_hash(self.id_number) if self.id_number else ""
         self.phone_hash = keyed_hash(self.phone) if self.phone else ""
+
+    def save(self, *args, **kwargs):
+        self.refresh_hashes()
         super().save(*args, **kwargs)
 
     @property

@@ -4,4 +4,6 @@ from . import views
 
 urlpatterns = [
     path("", views.people_list, name="people"),
+    path("<int:pk>/", views.person_page, name="person"),
+    path("<int:pk>/reveal/", views.person_reveal, name="person-reveal"),
 ]

@@ -19,4 +19,5 @@ register_converter(UnitCodeConverter, "unitcode")
 
 urlpatterns = [
     path("<unitcode:code>/", views.unit_page, name="unit"),
+    path("<unitcode:code>/map.json", views.unit_map, name="unit-map"),
 ]

@@ -1,0 +1,274 @@
+"""Cases (事件/诉求/工单): what was reported, where, who handles it, by when, and everything that happened.
+
+The state lives on :class:`Case`; department work on :class:`Assignment`; 吹哨报到 on :class:`Whistle`
+and :class:`WhistleCall`; deadline extensions on :class:`ExtensionRequest`; and the history on
+:class:`TimelineEntry`, an append-only hash chain. Only the service functions in
+``gridgov.cases.services`` change any of them.
+"""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.core.crypto import EncryptedTextField, mask_phone
+
+
+class Channel(models.TextChoices):
+    APP = "app", _("Resident app")
+    HOTLINE = "hotline", _("12345 hotline")
+    PATROL = "patrol", _("Grid patrol")
+    SENSOR = "sensor", _("Sensor")
+    LEADER = "leader", _("Leader's assignment")
+    OPEN311 = "open311", _("Open311 app")
+    OTHER = "other", _("Other")
+
+
+class Status(models.TextChoices):
+    REPORTED = "reported", _("Reported")
+    REJECTED = "rejected", _("Rejected")
+    ACCEPTED = "accepted", _("Accepted")
+    DISPATCHED = "dispatched", _("Dispatched")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    HANDLED = "handled", _("Handled")
+    CLOSED = "closed", _("Closed")
+    SUSPENDED = "suspended", _("Suspended")
+    MERGED = "merged", _("Merged")
+
+
+OPEN_STATUSES = [Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED, Status.ACKNOWLEDGED, Status.HANDLED,
+                 Status.SUSPENDED]
+
+
+class Level(models.TextChoices):
+    """Where a case is being resolved; "小事不出网格、大事不出社区/镇街" counts closures by this."""
+
+    GRID = "grid", _("Grid")
+    COMMUNITY = "community", _("Community")
+    STREET = "street", _("Street")
+    DISTRICT = "district", _("District")
+
+
+class Light(models.TextChoices):
+    GREEN = "green", _("Green")
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red (overdue)")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY = "basically", _("Basically satisfied")
+    UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+
+class Case(models.Model):
+    district_code = models.CharField(_("district code"), max_length=6, db_index=True)
+    code = models.CharField(_("code"), max_length=24, unique=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    external_id = models.CharField(_("external number"), max_length=64, blank=True,
+                                   help_text=_("The hotline's or app's own number for the case."))
+    reporter = models.ForeignKey("people.Person", models.SET_NULL, null=True, blank=True, related_name="reported_cases",
+                                 verbose_name=_("reporter"))
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                    related_name="reported_cases", verbose_name=_("reported by"))
+    contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
+    contact_phone = EncryptedTextField(_("contact phone"), blank=True)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey("catalogue.Category", models.PROTECT, related_name="cases", verbose_name=_("category"))
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lng = models.FloatField(_("longitude"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    unit = models.ForeignKey("structure.Unit", models.PROTECT, related_name="cases", verbose_name=_("located in"),
+                             help_text=_("The most precise unit the case was located to; the district when unknown."))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REPORTED, db_index=True)
+    status_before_suspension = models.CharField(max_length=12, choices=Status.choices, blank=True, editable=False)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.GRID)
+    queue = models.ForeignKey("structure.Unit", models.PROTECT, related_name="queued_cases", verbose_name=_("queue"),
+                              help_text=_("The unit whose dispatchers own the case now (community, street or district)."))
+    handler_user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                     related_name="handled_cases", verbose_name=_("handler"))
+    handler_unit = models.ForeignKey("structure.Unit", models.SET_NULL, null=True, blank=True,
+                                     related_name="handled_cases", verbose_name=_("handling unit"),
+                                     help_text=_("A grid whose workers may acknowledge the case."))
+    reported_at = models.DateTimeField(_("reported at"), db_index=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    response_due = models.DateTimeField(_("response due"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    extension_days = models.FloatField(_("extension (working days)"), default=0)
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    suspended_seconds = models.PositiveIntegerField(_("suspended working seconds"), default=0)
+    light = models.CharField(_("traffic light"), max_length=6, choices=Light.choices, default=Light.GREEN, db_index=True)
+    closed_on_time = models.BooleanField(_("closed on time"), null=True, blank=True)
+    rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    supervised = models.BooleanField(_("supervised"), default=False)
+    response_reminded = models.BooleanField(default=False, editable=False)
+    whistled = models.BooleanField(_("whistled"), default=False)
+    reopen_count = models.PositiveSmallIntegerField(_("reopened"), default=0)
+    rework_count = models.PositiveSmallIntegerField(_("rework"), default=0)
+    return_count = models.PositiveSmallIntegerField(_("returns"), default=0)
+    escalation_count = models.PositiveSmallIntegerField(_("escalations"), default=0)
+    small_loop = models.BooleanField(_("small loop"), default=False)
+    merged_into = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="merged_cases",
+                                    verbose_name=_("merged into"))
+    reject_reason = models.CharField(_("reject reason"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["-reported_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["district_code", "status", "light"], name="case_board"),
+            models.Index(fields=["queue", "status"], name="case_queue"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    @property
+    def masked_contact_phone(self) -> str:
+        return mask_phone(self.contact_phone)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class CaseCounter(models.Model):
+    """The last sequence number used for a district's cases on a day; locked to number a case."""
+
+    district_code = models.CharField(max_length=6)
+    day = models.DateField()
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["district_code", "day"], name="one_counter_per_day")]
+
+
+class Photo(models.Model):
+    """Evidence attached at a stage of the case (report, handling, verification)."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="photos", verbose_name=_("case"))
+    stage = models.CharField(_("stage"), max_length=12)
+    image = models.ImageField(_("image"), upload_to="cases/%Y/%m/")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+
+class AssignmentStatus(models.TextChoices):
+    DISPATCHED = "dispatched", _("Dispatched")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    HANDLED = "handled", _("Feedback given")
+    RETURNED = "returned", _("Returned")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Assignment(models.Model):
+    """A case dispatched to a department, as the lead or as an assisting department (联动处置)."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="assignments", verbose_name=_("case"))
+    department = models.ForeignKey("structure.Department", models.PROTECT, related_name="assignments",
+                                   verbose_name=_("department"))
+    lead = models.BooleanField(_("lead"), default=True)
+    status = models.CharField(_("status"), max_length=12, choices=AssignmentStatus.choices,
+                              default=AssignmentStatus.DISPATCHED)
+    dispatched_at = models.DateTimeField(_("dispatched at"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("feedback at"), null=True, blank=True)
+    note = models.TextField(_("feedback"), blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    return_reason = models.CharField(_("return reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-lead", "dispatched_at"]
+        verbose_name = _("department assignment")
+        verbose_name_plural = _("department assignments")
+
+
+class ExtensionRequest(models.Model):
+    case = models.ForeignKey(Case, models.CASCADE, related_name="extensions", verbose_name=_("case"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    days = models.DecimalField(_("working days"), max_digits=5, decimal_places=1)
+    reason = models.CharField(_("reason"), max_length=200)
+    requested_at = models.DateTimeField(_("requested at"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    granted = models.BooleanField(_("granted"), null=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+
+
+class Whistle(models.Model):
+    """吹哨: a street calls departments to a case; each must report in within the limit."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="whistles", verbose_name=_("case"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("whistled by"))
+    at = models.DateTimeField(_("whistled at"))
+    limit_minutes = models.PositiveIntegerField(_("report-in limit (minutes)"), default=30)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("whistle")
+        verbose_name_plural = _("whistles")
+
+
+class WhistleCall(models.Model):
+    whistle = models.ForeignKey(Whistle, models.CASCADE, related_name="calls", verbose_name=_("whistle"))
+    department = models.ForeignKey("structure.Department", models.PROTECT, related_name="whistle_calls",
+                                   verbose_name=_("department"))
+    due_at = models.DateTimeField(_("report in by"))
+    reported_at = models.DateTimeField(_("reported in at"), null=True, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    late = models.BooleanField(_("late"), default=False)
+    missed = models.BooleanField(_("missed"), default=False)
+    score = models.PositiveSmallIntegerField(_("street's rating (1–5)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        verbose_name = _("whistle call")
+        verbose_name_plural = _("whistle calls")
+        constraints = [models.UniqueConstraint(fields=["whistle", "department"], name="one_call_per_department")]
+
+
+class TimelineEntry(models.Model):
+    """One step of a case's history. Append-only: each entry's hash covers the previous one's, so
+    editing or deleting any entry breaks the chain (see ``services.timeline.verify``)."""
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="timeline", verbose_name=_("case"))
+    seq = models.PositiveIntegerField(_("sequence"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("actor"))
+    action = models.CharField(_("action"), max_length=24)
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    at = models.DateTimeField(_("time"))
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["case", "seq"]
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline")
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="timeline_sequence")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("timeline entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("timeline entries are append-only")

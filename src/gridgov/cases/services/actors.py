@@ -1,0 +1,99 @@
+"""Who may act on a case. Each check answers for one user and one case from the user's role
+assignments; the lifecycle raises PermissionDenied when the answer is no (the case itself was
+already found through the scope, so a case outside it answers 404 before any of this runs).
+
+``None`` as the user is the platform itself (intake routing, the worker's escalation policy): it
+may do anything; no request can act as it, because views always pass ``request.user``."""
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from gridgov.accounts.models import Role, RoleAssignment
+from gridgov.structure import codes
+
+DISPATCH_ROLES = {Role.DISTRICT_ADMIN, Role.DISTRICT_DISPATCHER, Role.STREET_DISPATCHER, Role.COMMUNITY_STAFF}
+UPPER_ROLES = {Role.DISTRICT_ADMIN, Role.DISTRICT_DISPATCHER, Role.STREET_DISPATCHER}
+GRID_ROLES = {Role.GRID_WORKER, Role.GRID_LEADER}
+
+
+def roles_over(user, unit) -> set[str]:
+    """The roles ``user`` holds at ``unit`` or any unit above it."""
+    if unit is None:
+        return set()
+    covering = codes.ancestor_codes(unit.code) + [unit.code]
+    return set(RoleAssignment.objects.filter(user=user, unit__code__in=covering).values_list("role", flat=True))
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def is_dispatcher(user, case) -> bool:
+    """Dispatchers of the case's current queue: its own unit's dispatching role or one above."""
+    return user.is_superuser or bool(roles_over(user, case.queue) & DISPATCH_ROLES)
+
+
+def require_dispatcher(user, case) -> None:
+    if user is None:
+        return
+    _require(is_dispatcher(user, case), _("Only a dispatcher of this case's queue may do this."))
+
+
+def require_upper_level(user, case) -> None:
+    """督办 comes from above the level handling the case: the district, or the case's street."""
+    if user is None:
+        return
+    allowed = user.is_superuser or bool(roles_over(user, case.unit) & UPPER_ROLES)
+    _require(allowed, _("Only the district or the case's street may supervise it."))
+
+
+def require_street_dispatcher(user, case) -> None:
+    if user is None:
+        return
+    allowed = user.is_superuser or bool(roles_over(user, case.unit) & {Role.STREET_DISPATCHER, Role.DISTRICT_DISPATCHER,
+                                                                       Role.DISTRICT_ADMIN})
+    _require(allowed, _("Only the case's street dispatcher may whistle."))
+
+
+def active_assignment(user, case):
+    """The department assignment of ``user``'s department on this case that is still running."""
+    departments = RoleAssignment.objects.filter(user=user, role=Role.DEPARTMENT_STAFF).values("department")
+    return case.assignments.filter(department__in=departments, status__in=["dispatched", "acknowledged",
+                                                                            "handled"]).first()
+
+
+def is_handler(user, case) -> bool:
+    """The person the case was dispatched to, a worker of the grid whose queue it is in, or staff of
+    a department it was dispatched to."""
+    if case.handler_user_id == user.pk:
+        return True
+    if case.handler_unit_id and roles_over(user, case.handler_unit) & (GRID_ROLES | {Role.COMMUNITY_STAFF}):
+        return True
+    return active_assignment(user, case) is not None
+
+
+def require_handler(user, case) -> None:
+    if user is None:
+        return
+    _require(is_handler(user, case), _("Only the case's handler may do this."))
+
+
+def require_verifier(user, case) -> None:
+    """核查 is done by the grid's workers (or its community) where the case happened."""
+    if user is None:
+        return
+    allowed = bool(roles_over(user, case.unit) & (GRID_ROLES | {Role.COMMUNITY_STAFF}))
+    if not allowed and case.unit.kind == "grid":
+        # A case located to a basic grid may be verified by the workers of its micro-grids too.
+        allowed = RoleAssignment.objects.filter(user=user, role__in=GRID_ROLES,
+                                                unit__parent=case.unit).exists()
+    _require(allowed or user.is_superuser, _("Only the grid's workers may verify this case."))
+
+
+def require_reporter(user, case) -> None:
+    if user is None:
+        return
+    person = getattr(user, "person", None) if hasattr(user, "person") else None
+    allowed = person is not None and (case.reporter_id == person.pk
+                                      or case.merged_cases.filter(reporter=person).exists())
+    _require(allowed, _("Only the person who reported the case may rate it."))

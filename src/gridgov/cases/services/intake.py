@@ -1,0 +1,134 @@
+"""Intake and routing: a report becomes a case, located to a unit, numbered, given its deadline,
+and routed — the small loop straight to the grid worker on duty, the big loop into a dispatch queue.
+
+Small loop ("平台自动流转 → 网格员即时办结"): a category on the grid matter list, located in a grid, is
+accepted and dispatched by the platform itself, with no dispatcher in between; a grid worker who
+reports it from patrol may close it at once with a photo. Big loop ("统一调度 → 分级派单 → 联动处置"):
+other cases wait in their street's queue (a community-level matter in its community's queue; a case
+that could not be located, in the district's).
+"""
+import datetime as dt
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.accounts.models import Role, RoleAssignment
+from gridgov.structure import codes
+from gridgov.structure.models import Unit, UnitKind
+
+from ..models import OPEN_STATUSES, Case, CaseCounter, Channel, Level, Status
+from . import deadlines, lifecycle
+from .locate import locate
+from .photos import attach
+
+
+def next_code(district_code: str, day: dt.date) -> str:
+    """District code + date + a 5-digit daily sequence, from a locked counter row."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                counter, _created = CaseCounter.objects.select_for_update().get_or_create(
+                    district_code=district_code, day=day)
+                break
+        except IntegrityError:  # two first cases of the day at once: the loser reads the winner's row
+            continue
+    counter.value += 1
+    counter.save(update_fields=["value"])
+    return f"{district_code}{day:%Y%m%d}{counter.value:05d}"
+
+
+def _located_unit(district: Unit, lat, lng, reported_by) -> Unit:
+    if lat is not None and lng is not None:
+        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            raise ValidationError(_("The coordinates are not a place on Earth."), code="location")
+        unit = locate(district.code, lat, lng)
+        if unit is None:
+            raise ValidationError(_("The location is outside %(district)s.") % {"district": district.short_name},
+                                  code="location")
+        return unit
+    if reported_by is not None:
+        own = RoleAssignment.objects.filter(user=reported_by, role__in=[Role.GRID_WORKER, Role.GRID_LEADER],
+                                            unit__district_code=district.code).select_related("unit").first()
+        if own:
+            return own.unit
+    return district
+
+
+def initial_queue(category, unit: Unit) -> Unit:
+    """The unit whose dispatchers own a new case: its community for community-level matters and
+    small-loop fall-backs, otherwise its street; the district when the place is unknown."""
+    if len(unit.code) < 9:
+        return Unit.objects.get(code=unit.code[:6])
+    if len(unit.code) >= 12 and (category.handling_level in ("grid", "community")):
+        return Unit.objects.get(code=unit.code[:12])
+    return Unit.objects.get(code=unit.code[:9])
+
+
+def on_duty(unit: Unit):
+    """The grid worker for a place: one posted to its micro-grid, else to its grid, else to any
+    micro-grid of the grid, else the grid leader; the least loaded when there are several."""
+    grid = unit.code[:15]
+    tiers = [Q(role=Role.GRID_WORKER, unit__code=unit.code), Q(role=Role.GRID_WORKER, unit__code=grid),
+             Q(role=Role.GRID_WORKER) & codes.subtree_q("unit__code", grid), Q(role=Role.GRID_LEADER, unit__code=grid)]
+    for tier in tiers:
+        users = list(RoleAssignment.objects.filter(tier, user__is_active=True).values_list("user", flat=True))
+        if users:
+            return (User.objects.filter(pk__in=users)
+                    .annotate(load=Count("handled_cases", filter=Q(handled_cases__status__in=OPEN_STATUSES)))
+                    .order_by("load", "pk").first())
+    return None
+
+
+@transaction.atomic
+def report(*, district: Unit, channel: str, title: str, category, description: str = "", lat=None, lng=None,
+           address: str = "", reporter=None, reported_by=None, contact_name: str = "", contact_phone: str = "",
+           reported_at: dt.datetime | None = None, external_id: str = "", close_now: bool = False,
+           handling_note: str = "", photos=()) -> Case:
+    """Create a case from a report and route it. ``close_now`` is the grid worker's 即时办结 from
+    patrol: it needs a photo and a small-loop case dispatched to that worker."""
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError(_("Give the case a title."), code="title")
+    if channel not in Channel.values:
+        raise ValidationError(_("Unknown channel."), code="channel")
+    if not category.active or category.children.exists():
+        raise ValidationError(_("Choose a specific, active category."), code="category")
+    now = timezone.now()
+    reported_at = reported_at or now
+    unit = _located_unit(district, lat, lng, reported_by)
+    small_loop = category.on_grid_list and unit.kind in (UnitKind.GRID, UnitKind.MICROGRID)
+    case = Case(district_code=district.code, channel=channel, external_id=external_id, reporter=reporter,
+                reported_by=reported_by, contact_name=contact_name, contact_phone=contact_phone, title=title,
+                description=description, category=category, lat=lat, lng=lng, address=address, unit=unit,
+                queue=initial_queue(category, unit), reported_at=reported_at, small_loop=small_loop,
+                level=Level.GRID if small_loop else Level.STREET,
+                code=next_code(district.code, timezone.localdate(reported_at)))
+    case.resolution_due = deadlines.resolution_due(case)
+    case.light = deadlines.light(case, now)
+    case.save()
+    count = attach(case, reported_by, "report", photos)
+    lifecycle.record(case, reported_by, "report", from_status="", now=now,
+                     data={"channel": channel, "unit": unit.code, "photos": count})
+    worker = on_duty(unit) if small_loop else None
+    if worker is not None:
+        case = lifecycle.accept(None, case, now=now)
+        case = lifecycle.dispatch(None, case, to_user=worker, now=now)
+    if close_now:
+        case = _close_now(case, reported_by, handling_note, count)
+    return case
+
+
+def _close_now(case, worker, note: str, photo_count: int) -> Case:
+    if worker is None or case.handler_user_id != worker.pk:
+        raise ValidationError(_("Only the grid worker on duty can close a small-loop case at once."), code="close_now")
+    if photo_count < 1:
+        raise ValidationError(_("Add a photo as evidence to close the case at once."), code="photos")
+    case = lifecycle.acknowledge(worker, case)
+    case = lifecycle.handle(worker, case, note or _("Handled on the spot."))
+    if case.status == Status.HANDLED:
+        case = lifecycle.verify(worker, case, True, _("Verified on the spot by the reporting grid worker."))
+    return case

@@ -1,0 +1,397 @@
+"""The case lifecycle (GB/T 30428: 案卷建立 → 任务派遣 → 任务处理 → 处理反馈 → 核实结案 → 综合评价).
+
+Every function here is one transition. It takes the acting user (``None`` is the platform itself),
+re-reads the case with its row locked (``select_for_update``: two dispatchers acting at once are
+serialised and the second finds the state already changed), checks scope, role and state, changes
+the case, recomputes deadline and light, and appends the timeline entry — all in one transaction.
+"""
+from functools import wraps
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.accounts.models import Role, RoleAssignment
+from gridgov.accounts.scope import get_visible_or_404
+from gridgov.catalogue.services import check_grid_admission
+from gridgov.structure import codes
+from gridgov.structure.models import Department, Unit, UnitKind
+from gridgov.workdays.services import working_time_between
+
+from ..models import Assignment, AssignmentStatus, Case, ExtensionRequest, Level, Rating, Status
+from . import actors, deadlines, timeline
+from .photos import attach
+
+#: Sent after every transition: ``case``, ``action``, ``actor``, ``entry`` (the timeline entry).
+#: Notifications and aggregates listen to it; it fires inside the transaction.
+case_changed = Signal()
+
+REJECT_REASONS = {"duplicate": _("duplicate"), "out_of_scope": _("out of scope"), "invalid": _("invalid")}
+ACTIVE_ASSIGNMENT = [AssignmentStatus.DISPATCHED, AssignmentStatus.ACKNOWLEDGED, AssignmentStatus.HANDLED]
+NEXT_LEVEL = {Level.GRID: Level.COMMUNITY, Level.COMMUNITY: Level.STREET, Level.STREET: Level.DISTRICT}
+LEVEL_LENGTH = {Level.COMMUNITY: 12, Level.STREET: 9, Level.DISTRICT: 6}
+QUEUE_LEVEL = {UnitKind.COMMUNITY: Level.COMMUNITY, UnitKind.STREET: Level.STREET, UnitKind.DISTRICT: Level.DISTRICT}
+OPEN_BUT_SUSPENDED = [Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED, Status.ACKNOWLEDGED, Status.HANDLED]
+
+
+class InvalidTransition(ValidationError):
+    """The case's state does not allow the action (the API answers 409)."""
+
+
+def transition(func):
+    """Run ``func(actor, case, …)`` on the locked, freshly read case inside one transaction."""
+
+    @wraps(func)
+    def run(actor, case, *args, **kwargs):
+        with transaction.atomic():
+            if actor is not None:
+                get_visible_or_404(actor, Case.objects.all(), pk=case.pk)
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            func(actor, locked, *args, **kwargs)
+            return locked
+
+    return run
+
+
+def require_status(case, *allowed) -> None:
+    if case.status not in allowed:
+        raise InvalidTransition(
+            _("The case is “%(status)s”; this action is not possible now.") % {"status": Status(case.status).label},
+            code="state")
+
+
+def record(case, actor, action: str, *, from_status=None, now=None, note: str = "", data: dict | None = None):
+    """Append the timeline entry and tell the listeners (inbox, aggregates)."""
+    entry = timeline.append(case, actor, action, from_status=case.status if from_status is None else from_status,
+                            to_status=case.status, at=now or timezone.now(), note=note, data=data)
+    case_changed.send(sender=Case, case=case, action=action, actor=actor, entry=entry)
+    return entry
+
+
+def move(case, actor, action: str, to_status: str, *, now=None, note: str = "", data: dict | None = None):
+    """Set the new status, refresh the light, save, and record the step."""
+    now = now or timezone.now()
+    from_status = case.status
+    case.status = to_status
+    case.light = deadlines.light(case, now)
+    case.save()
+    return record(case, actor, action, from_status=from_status, now=now, note=note, data=data)
+
+
+# -- 受理 -----------------------------------------------------------------------------------
+@transition
+def accept(actor, case, note: str = "", now=None):
+    require_status(case, Status.REPORTED)
+    actors.require_dispatcher(actor, case)
+    case.accepted_at = now or timezone.now()
+    move(case, actor, "accept", Status.ACCEPTED, now=case.accepted_at, note=note)
+
+
+@transition
+def reject(actor, case, reason: str, note: str = ""):
+    require_status(case, Status.REPORTED)
+    actors.require_dispatcher(actor, case)
+    if reason not in REJECT_REASONS:
+        raise ValidationError(_("Give a reason: duplicate, out of scope or invalid."), code="reason")
+    case.reject_reason = reason
+    move(case, actor, "reject", Status.REJECTED, note=note, data={"reason": reason})
+
+
+# -- 派遣 -----------------------------------------------------------------------------------
+def _grid_code(case) -> str | None:
+    return case.unit.code[:15] if len(case.unit.code) >= 15 else None
+
+
+def _person_target_level(case, user) -> str:
+    """A case goes to a grid worker/leader of its own grid (the admission rule applies) or to staff
+    of its community; the answer is the level that will resolve it."""
+    grid = _grid_code(case)
+    worker = grid and RoleAssignment.objects.filter(user=user, role__in=actors.GRID_ROLES).filter(
+        codes.subtree_q("unit__code", grid)).exists()
+    if worker:
+        check_grid_admission(case.category)
+        return Level.GRID
+    staff = RoleAssignment.objects.filter(user=user, role=Role.COMMUNITY_STAFF,
+                                          unit__code=case.unit.code[:12]).exists()
+    if not staff:
+        raise ValidationError(_("Dispatch to a worker of the case's grid or to its community's staff."), code="target")
+    return Level.COMMUNITY
+
+
+@transition
+def dispatch(actor, case, *, to_user=None, to_grid: Unit | None = None, lead: Department | None = None,
+             assisting: list[Department] = (), note: str = "", now=None):
+    """Dispatch an accepted case to one person, to a grid's workers, or to a lead department with
+    optional assisting departments (联动处置)."""
+    require_status(case, Status.ACCEPTED)
+    actors.require_dispatcher(actor, case)
+    if sum(x is not None for x in (to_user, to_grid, lead)) != 1:
+        raise ValidationError(_("Dispatch to exactly one of: a person, a grid, or a lead department."), code="target")
+    now = now or timezone.now()
+    data = {}
+    if to_user is not None:
+        case.level = _person_target_level(case, to_user)
+        case.handler_user, case.handler_unit = to_user, None
+        data["to_user"] = to_user.username
+    elif to_grid is not None:
+        if to_grid.kind not in (UnitKind.GRID, UnitKind.MICROGRID) or to_grid.code != case.unit.code[:len(to_grid.code)]:
+            raise ValidationError(_("Dispatch to the grid the case is located in."), code="target")
+        check_grid_admission(case.category)
+        case.level = Level.GRID
+        case.handler_user, case.handler_unit = None, to_grid
+        data["to_grid"] = to_grid.code
+    else:
+        departments = [lead, *assisting]
+        if any(d.district.code != case.district_code for d in departments) or len(set(departments)) != len(departments):
+            raise ValidationError(_("Dispatch to distinct departments of the case's district."), code="target")
+        case.handler_user = case.handler_unit = None
+        Assignment.objects.bulk_create([Assignment(case=case, department=d, lead=d == lead, dispatched_at=now)
+                                        for d in departments])
+        data["lead"] = lead.code
+        data["assisting"] = [d.code for d in assisting]
+        case.level = Level.DISTRICT if case.queue.kind == UnitKind.DISTRICT else Level.STREET
+    case.dispatched_at = now
+    case.response_due = deadlines.response_due(case, now)
+    move(case, actor, "dispatch", Status.DISPATCHED, now=now, note=note, data=data)
+
+
+# -- 签收 · 退单 -------------------------------------------------------------------------------
+@transition
+def acknowledge(actor, case, now=None):
+    """签收. The response time is measured here; for departments, the lead's acknowledgement counts."""
+    now = now or timezone.now()
+    assignment = actors.active_assignment(actor, case)
+    if assignment is not None:
+        if assignment.status != AssignmentStatus.DISPATCHED:
+            raise InvalidTransition(_("Your department has already acknowledged this case."), code="state")
+        assignment.status, assignment.acknowledged_at = AssignmentStatus.ACKNOWLEDGED, now
+        assignment.save()
+        if not assignment.lead:
+            record(case, actor, "acknowledge", now=now,
+                            data={"department": assignment.department.code})
+            return
+    else:
+        actors.require_handler(actor, case)
+    require_status(case, Status.DISPATCHED)
+    if case.handler_unit_id:
+        case.handler_user, case.handler_unit = actor, None
+    case.acknowledged_at = now
+    data = {"department": assignment.department.code} if assignment else {}
+    move(case, actor, "acknowledge", Status.ACKNOWLEDGED, now=now, data=data)
+
+
+@transition
+def return_case(actor, case, reason: str):
+    """退单: a wrong dispatch goes back to the dispatcher's queue with the reason. An assisting
+    department's return only withdraws that department."""
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationError(_("Say why the dispatch is wrong."), code="reason")
+    require_status(case, Status.DISPATCHED)
+    now = timezone.now()
+    assignment = actors.active_assignment(actor, case)
+    if assignment is None:
+        actors.require_handler(actor, case)
+    else:
+        assignment.status, assignment.returned_at, assignment.return_reason = AssignmentStatus.RETURNED, now, reason
+        assignment.save()
+        if not assignment.lead:
+            record(case, actor, "return", now=now,
+                            note=reason, data={"department": assignment.department.code})
+            return
+        case.assignments.filter(status__in=ACTIVE_ASSIGNMENT).update(status=AssignmentStatus.CANCELLED)
+    case.handler_user = case.handler_unit = None
+    case.dispatched_at = case.response_due = None
+    case.return_count += 1
+    move(case, actor, "return", Status.ACCEPTED, now=now, note=reason)
+
+
+# -- 处置 · 反馈 · 核查 · 结案 ----------------------------------------------------------------------
+@transition
+def handle(actor, case, note: str, photos=(), now=None):
+    """处置反馈. The lead's (or the person's) feedback makes the case handled; an assisting
+    department's feedback is recorded. Without a verification step the case then closes."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(_("Describe what was done."), code="note")
+    now = now or timezone.now()
+    assignment = actors.active_assignment(actor, case)
+    if assignment is not None:
+        if assignment.status != AssignmentStatus.ACKNOWLEDGED:
+            raise InvalidTransition(_("Acknowledge the case before giving feedback."), code="state")
+        assignment.status, assignment.handled_at, assignment.note = AssignmentStatus.HANDLED, now, note
+        assignment.save()
+        if not assignment.lead:
+            record(case, actor, "feedback", now=now,
+                            note=note, data={"department": assignment.department.code})
+            return
+    else:
+        actors.require_handler(actor, case)
+    require_status(case, Status.ACKNOWLEDGED)
+    case.handled_at = now
+    count = attach(case, actor, "handle", photos)
+    move(case, actor, "handle", Status.HANDLED, now=now, note=note, data={"photos": count})
+    if not case.category.needs_verification:
+        _close(case, None, now, _("Closed: this category needs no verification."))
+
+
+def _close(case, actor, now, note=""):
+    case.closed_at = now
+    case.closed_on_time = case.resolution_due is None or now <= case.resolution_due
+    move(case, actor, "close", Status.CLOSED, now=now, note=note)
+
+
+@transition
+def verify(actor, case, passed: bool, note: str = "", now=None):
+    """核查 by the grid: a pass closes the case; a failure sends it back to the handler (返工)."""
+    require_status(case, Status.HANDLED)
+    actors.require_verifier(actor, case)
+    now = now or timezone.now()
+    if passed:
+        record(case, actor, "verify", now=now, note=note,
+                        data={"passed": True})
+        _close(case, actor, now)
+        return
+    case.rework_count += 1
+    case.handled_at = None
+    case.assignments.filter(lead=True, status=AssignmentStatus.HANDLED).update(status=AssignmentStatus.ACKNOWLEDGED)
+    move(case, actor, "verify", Status.ACKNOWLEDGED, now=now, note=note, data={"passed": False})
+
+
+# -- 上报上级 ----------------------------------------------------------------------------------
+@transition
+def escalate(actor, case, note: str = ""):
+    """Move the case one level up (grid → community → street → district) into that level's queue.
+    The handler escalates what is beyond them; a dispatcher escalates from its queue."""
+    if case.status == Status.ACKNOWLEDGED:
+        actors.require_handler(actor, case)
+    else:
+        require_status(case, Status.REPORTED, Status.ACCEPTED)
+        actors.require_dispatcher(actor, case)
+    current = case.level if case.status == Status.ACKNOWLEDGED else QUEUE_LEVEL[case.queue.kind]
+    if current == Level.DISTRICT:
+        raise InvalidTransition(_("The district is the top level; there is nowhere to escalate to."), code="state")
+    target = NEXT_LEVEL[current]
+    case.queue = Unit.objects.get(code=case.unit.code[:LEVEL_LENGTH[target]])
+    case.level = target
+    case.handler_user = case.handler_unit = None
+    case.dispatched_at = case.response_due = case.acknowledged_at = None
+    case.escalation_count += 1
+    case.assignments.filter(status__in=ACTIVE_ASSIGNMENT).update(status=AssignmentStatus.CANCELLED)
+    move(case, actor, "escalate", Status.ACCEPTED, note=note, data={"queue": case.queue.code})
+
+
+# -- 延期 ----------------------------------------------------------------------------------
+@transition
+def request_extension(actor, case, days: float, reason: str):
+    require_status(case, Status.ACKNOWLEDGED)
+    actors.require_handler(actor, case)
+    if not 0 < float(days) <= 30:
+        raise ValidationError(_("Ask for between 0.5 and 30 working days."), code="days")
+    if not (reason or "").strip():
+        raise ValidationError(_("Say why more time is needed."), code="reason")
+    if case.extensions.filter(granted__isnull=True).exists():
+        raise InvalidTransition(_("An extension request is already waiting for a decision."), code="state")
+    now = timezone.now()
+    ExtensionRequest.objects.create(case=case, requested_by=actor, days=days, reason=reason, requested_at=now)
+    record(case, actor, "request_extension", now=now,
+                    note=reason, data={"days": float(days)})
+
+
+@transition
+def decide_extension(actor, case, granted: bool, note: str = ""):
+    actors.require_dispatcher(actor, case)
+    request = case.extensions.filter(granted__isnull=True).first()
+    if request is None:
+        raise InvalidTransition(_("There is no extension request to decide."), code="state")
+    now = timezone.now()
+    request.granted, request.decided_by, request.decided_at = granted, actor, now
+    request.save()
+    if granted:
+        case.extension_days += float(request.days)
+        case.resolution_due = deadlines.resolution_due(case)
+    move(case, actor, "grant_extension" if granted else "refuse_extension", case.status, now=now, note=note,
+         data={"days": float(request.days), "resolution_due": case.resolution_due.isoformat()})
+
+
+# -- 挂起 · 恢复 -----------------------------------------------------------------------------
+@transition
+def suspend(actor, case, reason: str, now=None):
+    """挂起: the clock stops until the case is resumed (e.g. waiting for a court or the weather)."""
+    require_status(case, *OPEN_BUT_SUSPENDED)
+    actors.require_dispatcher(actor, case)
+    if not (reason or "").strip():
+        raise ValidationError(_("Say why the case is suspended."), code="reason")
+    now = now or timezone.now()
+    case.status_before_suspension = case.status
+    case.suspended_at = now
+    move(case, actor, "suspend", Status.SUSPENDED, now=now, note=reason)
+
+
+@transition
+def resume(actor, case, note: str = "", now=None):
+    require_status(case, Status.SUSPENDED)
+    actors.require_dispatcher(actor, case)
+    now = now or timezone.now()
+    stopped = working_time_between(case.suspended_at, now)
+    case.suspended_seconds += int(stopped.total_seconds())
+    case.suspended_at = None
+    case.resolution_due = deadlines.resolution_due(case)
+    back = case.status_before_suspension
+    case.status_before_suspension = ""
+    move(case, actor, "resume", back, now=now, note=note, data={"stopped_seconds": int(stopped.total_seconds())})
+
+
+# -- 并案 · 督办 -----------------------------------------------------------------------------
+@transition
+def merge(actor, case, into: Case, note: str = ""):
+    """并案: a duplicate follows its master case; its reporter sees the master's progress and rates it."""
+    require_status(case, *OPEN_BUT_SUSPENDED)
+    actors.require_dispatcher(actor, case)
+    master = Case.objects.select_for_update().get(pk=into.pk)
+    if master.pk == case.pk or master.district_code != case.district_code or not master.is_open \
+            or master.status == Status.MERGED:
+        raise ValidationError(_("Merge into another open case of the same district."), code="target")
+    case.merged_into = master
+    case.assignments.filter(status__in=ACTIVE_ASSIGNMENT).update(status=AssignmentStatus.CANCELLED)
+    move(case, actor, "merge", Status.MERGED, note=note, data={"into": master.code})
+    record(master, actor, "merged_in", now=timezone.now(), note=note, data={"case": case.code})
+
+
+@transition
+def supervise(actor, case, note: str):
+    """督办 by an upper level: flags the case and tells its handler."""
+    if not case.is_open or case.status == Status.MERGED:
+        raise InvalidTransition(_("Only an open case can be supervised."), code="state")
+    actors.require_upper_level(actor, case)
+    case.supervised = True
+    move(case, actor, "supervise", case.status, note=note)
+
+
+# -- 回访评价 · 重办 -----------------------------------------------------------------------------
+@transition
+def rate(actor, case, rating: str, note: str = ""):
+    """The reporter rates a closed case. The first 不满意 reopens it (重办) under supervision; after
+    that a rating is final."""
+    require_status(case, Status.CLOSED)
+    actors.require_reporter(actor, case)
+    if rating not in Rating.values:
+        raise ValidationError(_("Rate the case satisfied, basically satisfied or unsatisfied."), code="rating")
+    if case.rating:
+        raise InvalidTransition(_("This case has already been rated."), code="state")
+    now = timezone.now()
+    if rating == Rating.UNSATISFIED and case.reopen_count == 0:
+        record(case, actor, "rate", now=now, note=note,
+                        data={"rating": rating})
+        case.reopen_count += 1
+        case.supervised = True
+        case.closed_at = case.closed_on_time = case.handled_at = None
+        case.handler_user = case.handler_unit = None
+        case.dispatched_at = case.acknowledged_at = case.response_due = None
+        case.assignments.filter(status__in=ACTIVE_ASSIGNMENT).update(status=AssignmentStatus.CANCELLED)
+        move(case, None, "reopen", Status.ACCEPTED, now=now, note=_("Reopened after an unsatisfied rating."))
+        return
+    case.rating, case.rated_at = rating, now
+    move(case, actor, "rate", Status.CLOSED, now=now, note=note, data={"rating": rating})

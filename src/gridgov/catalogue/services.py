@@ -1,0 +1,300 @@
+"""Rules about the matter catalogue: grid admission, departments per district, and the catalogue's
+exchange with Excel and CSV files (administrators keep it in a spreadsheet and load it back).
+
+One column layout (:data:`COLUMNS`) serves export, import and the standard catalogue, and every
+write goes through :func:`_upsert`, so a file exported and imported again changes nothing.
+"""
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import openpyxl
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl.utils.exceptions import InvalidFileException
+
+from gridgov.structure.models import Department
+
+from . import standard
+from .models import Category, parent_code_of
+
+COLUMNS = ["code", "name", "parent_code", "plain_name", "handling_level", "lead_department", "assisting_departments",
+           "response_limit_hours", "resolution_limit_days", "on_grid_list", "needs_verification", "urgency",
+           "keywords", "active"]
+# The columns that are plain model fields (code is the key, parent_code becomes the parent).
+FIELDS = [column for column in COLUMNS if column not in ("code", "parent_code")]
+BOOLEAN_COLUMNS = {"on_grid_list", "needs_verification", "active"}
+# Spreadsheet users write booleans many ways; anything else is left for the model to refuse.
+BOOLEAN_WORDS = {"1": True, "true": True, "yes": True, "y": True, "是": True,
+                 "0": False, "false": False, "no": False, "n": False, "否": False}
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def check_grid_admission(category: Category) -> None:
+    """The admission rule (网格事项准入): only matters on the grid matter list may be dispatched to a
+    grid worker, so grids are not loaded with work that belongs to a department. The cases engine
+    calls this before every dispatch to a grid worker."""
+    if not category.on_grid_list:
+        raise ValidationError(
+            _("「%(name)s」is not on the grid matter list; it cannot be dispatched to a grid worker."),
+            code="not_on_grid_list", params={"name": category.name},
+        )
+
+
+def _district_departments(district_unit, codes):
+    # Any unit carries its district's code, so a grid or street resolves like its district.
+    return Department.objects.filter(district__code=district_unit.district_code, code__in=codes)
+
+
+def lead_department_for(category: Category, district_unit) -> Department | None:
+    """The district's department for the category's lead slug, or None if the district has none."""
+    return _district_departments(district_unit, [category.lead_department]).first()
+
+
+def assisting_departments_for(category: Category, district_unit) -> list[Department]:
+    """The district's assisting departments for a joint (big-loop) case, in the catalogue's order;
+    slugs the district has no department for are left out."""
+    found = {department.code: department for department in
+             _district_departments(district_unit, category.assisting_departments)}
+    return [found[code] for code in category.assisting_departments if code in found]
+
+
+@dataclass
+class ImportReport:
+    """What an import or a load did. With errors, nothing was written."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _values(category) -> dict:
+    """A category as one row of :data:`COLUMNS` in Python values (the parent must be loaded)."""
+    values = {name: getattr(category, name) for name in FIELDS}
+    values["code"] = category.code
+    values["parent_code"] = category.parent.code if category.parent else ""
+    return values
+
+
+@transaction.atomic
+def _upsert(model, rows: list[dict]) -> ImportReport:
+    """Write validated rows, parents before children, keyed by code; rows equal to the stored
+    category are not saved. ``model`` lets the data migration pass its historical model."""
+    existing = {category.code: category for category in model.objects.select_related("parent")}
+    report = ImportReport()
+    for row in sorted(rows, key=lambda row: (len(row["code"]), row["code"])):
+        category = existing.get(row["code"])
+        if category is not None and _values(category) == row:
+            report.unchanged += 1
+            continue
+        if category is None:
+            category = existing[row["code"]] = model(code=row["code"])
+            report.created += 1
+        else:
+            report.updated += 1
+        for name in FIELDS:
+            setattr(category, name, row[name])
+        category.parent = existing[row["parent_code"]] if row["parent_code"] else None
+        category.save()
+    return report
+
+
+def standard_rows() -> list[dict]:
+    """The standard catalogue of :mod:`gridgov.catalogue.standard` as rows of :data:`COLUMNS`."""
+    rows = []
+    for values in standard.CATALOGUE:
+        row = dict(zip(standard.COLUMNS, values))
+        row.update(parent_code=parent_code_of(row["code"]), assisting_departments=row["assisting_departments"].split(),
+                   resolution_limit_days=Decimal(row["resolution_limit_days"]), active=True)
+        rows.append(row)
+    return rows
+
+
+def load_standard(model=Category) -> ImportReport:
+    """Upsert the standard catalogue by code: its rows get the standard values back, categories an
+    administrator added are left alone. Used by the seeding migration and ``gridgov load-catalogue``."""
+    return _upsert(model, standard_rows())
+
+
+def export_rows() -> list[dict]:
+    """The whole catalogue as file rows: one dict per category keyed by :data:`COLUMNS`, department
+    lists as space-separated codes, whole days without decimals (2, not 2.00)."""
+    rows = []
+    for category in Category.objects.select_related("parent"):
+        row = _values(category)
+        row["assisting_departments"] = " ".join(row["assisting_departments"])
+        days = row["resolution_limit_days"]
+        row["resolution_limit_days"] = int(days) if days == days.to_integral_value() else days.normalize()
+        rows.append(row)
+    return rows
+
+
+def _table() -> list[list]:
+    return [COLUMNS] + [[row[column] for column in COLUMNS] for row in export_rows()]
+
+
+def write_xlsx(stream) -> None:
+    """Write the catalogue as an Excel workbook to a binary stream (a file or an HttpResponse)."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = _("Matter catalogue")[:31]
+    for row in _table():
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    stream.write(buffer.getvalue())
+
+
+def write_csv(stream) -> None:
+    """Write the catalogue as CSV to a binary stream, UTF-8 with a byte-order mark so that Excel
+    opens the Chinese text correctly."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(_table())
+    stream.write(buffer.getvalue().encode("utf-8-sig"))
+
+
+EXPORT_FORMATS = {"xlsx": (write_xlsx, XLSX_TYPE), "csv": (write_csv, "text/csv; charset=utf-8")}
+
+
+def _read_table(data: bytes) -> list[list]:
+    """The cells of an uploaded workbook (first sheet) or CSV file (UTF-8, or GB18030 as saved by a
+    Chinese Excel)."""
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            table = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, ValueError, OSError):
+            raise ValidationError(_("The file is not a readable Excel workbook."))
+        workbook.close()
+        return table
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return list(csv.reader(io.StringIO(data.decode(encoding))))
+        except UnicodeDecodeError:
+            continue
+        except csv.Error:
+            break
+    raise ValidationError(_("The file is neither an Excel workbook nor a UTF-8 or GB18030 CSV file."))
+
+
+def _cell(value):
+    """A spreadsheet cell as Python: text stripped, whole floats as integers and other floats as their
+    shortest text (a float 0.1 would otherwise become a decimal with many places)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else repr(value)
+    return value.strip() if isinstance(value, str) else value
+
+
+def _code(value) -> str:
+    """A category code; Excel turns a typed 0101 into the number 101, whose lost zero is restored
+    (every level has two digits, so a code has an even length)."""
+    text = str(value)
+    return "0" + text if isinstance(value, int) and len(text) % 2 else text
+
+
+def _parse(raw: dict) -> dict:
+    """One file row's cells converted to the Python values of :data:`COLUMNS`, before validation."""
+    row = {column: _cell(raw.get(column)) for column in COLUMNS}
+    row["code"], row["parent_code"] = _code(row["code"]), _code(row["parent_code"])
+    for column in BOOLEAN_COLUMNS:
+        if isinstance(row[column], str):
+            row[column] = BOOLEAN_WORDS.get(row[column].lower(), row[column])
+    row["assisting_departments"] = [code for code in re.split(r"[\s,，、]+", str(row["assisting_departments"])) if code]
+    row["keywords"] = " ".join(str(row["keywords"]).split())
+    return row
+
+
+def _validated(raw: dict, known_codes: set[str]) -> dict:
+    """A file row checked by the model's own validation, as a row ready for :func:`_upsert`."""
+    row = _parse(raw)
+    # A stand-in parent is enough: validation only compares codes, and the parent may be a later row.
+    parent = Category(code=row["parent_code"]) if row["parent_code"] else None
+    category = Category(code=row["code"], parent=parent, **{name: row[name] for name in FIELDS})
+    errors = {}
+    if row["parent_code"] not in known_codes:
+        errors["parent_code"] = [_("Unknown parent code %(code)s.") % {"code": row["parent_code"]}]
+    try:
+        category.full_clean(validate_unique=False)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault("parent_code" if name == "parent" else name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    return _values(category)
+
+
+def _row_messages(number: int, error: ValidationError) -> list[str]:
+    messages = []
+    for column, texts in error.message_dict.items():
+        for text in texts:
+            if column == NON_FIELD_ERRORS:
+                messages.append(_("Row %(row)s: %(message)s") % {"row": number, "message": text})
+            else:
+                messages.append(_("Row %(row)s, %(column)s: %(message)s") % {"row": number, "column": column, "message": text})
+    return messages
+
+
+def validate_rows(raw_rows: list[tuple[int, dict]]) -> tuple[list[dict], list[str]]:
+    """Check every (row number, cells) pair; return the rows ready to write and the row-numbered
+    error messages. A parent may be an existing category or another row of the same file."""
+    known_codes = {"", *Category.objects.values_list("code", flat=True)}
+    known_codes |= {_code(_cell(raw.get("code"))) for _number, raw in raw_rows}
+    rows, errors, seen = [], [], set()
+    for number, raw in raw_rows:
+        try:
+            row = _validated(raw, known_codes)
+        except ValidationError as error:
+            errors.extend(_row_messages(number, error))
+            continue
+        if row["code"] in seen:
+            errors.append(_("Row %(row)s: the code %(code)s appears twice in the file.") % {"row": number, "code": row["code"]})
+        seen.add(row["code"])
+        rows.append(row)
+    return rows, errors
+
+
+def _file_rows(data: bytes) -> list[tuple[int, dict]]:
+    """The data rows of a file as (row number as the spreadsheet shows it, cells by column); blank
+    rows are skipped, and the header must name exactly the export's columns."""
+    table = _read_table(data)
+    if not table:
+        raise ValidationError(_("The file is empty."))
+    header = [str(_cell(name)) for name in table[0]]
+    missing = [column for column in COLUMNS if column not in header]
+    unknown = [name for name in header if name and name not in COLUMNS]
+    if missing or unknown:
+        raise ValidationError(_("The first row must name the columns %(columns)s (missing: %(missing)s; unknown: %(unknown)s).") % {
+            "columns": ", ".join(COLUMNS), "missing": ", ".join(missing) or "—", "unknown": ", ".join(unknown) or "—"})
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        raw = {name: cell for name, cell in zip(header, cells) if name}
+        if any(_cell(cell) != "" for cell in raw.values()):
+            rows.append((number, raw))
+    return rows
+
+
+@transaction.atomic
+def import_file(uploaded_file) -> ImportReport:
+    """Import an Excel or CSV file laid out like the export: every row is validated first, and if
+    any row is bad nothing at all is written (the report lists the row-numbered errors); otherwise
+    the rows are upserted by code. Categories missing from the file are kept."""
+    try:
+        raw_rows = _file_rows(uploaded_file.read())
+    except ValidationError as error:
+        return ImportReport(errors=error.messages)
+    rows, errors = validate_rows(raw_rows)
+    if errors:
+        return ImportReport(errors=errors)
+    return _upsert(Category, rows)

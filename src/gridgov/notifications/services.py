@@ -1,0 +1,101 @@
+"""Who is told what when a case moves, and the inbox itself.
+
+``on_case_changed`` listens to the lifecycle's ``case_changed`` signal; the worker calls
+:func:`notify` for near-due and overdue cases. Inbox rows are written in the case's transaction;
+external channels are called only after it commits, so a rolled-back change sends nothing.
+"""
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from gridgov.accounts.models import Role, RoleAssignment
+
+from . import channels
+from .models import Kind, Notification
+
+DISPATCH_ROLES = [Role.DISTRICT_DISPATCHER, Role.STREET_DISPATCHER, Role.COMMUNITY_STAFF]
+
+
+def handlers(case) -> list[User]:
+    """The person handling the case, the workers of the grid it was dispatched to, and the staff of
+    the departments still working on it."""
+    ids = set()
+    if case.handler_user_id:
+        ids.add(case.handler_user_id)
+    if case.handler_unit_id:
+        ids |= set(RoleAssignment.objects.filter(unit=case.handler_unit, role__in=[Role.GRID_WORKER, Role.GRID_LEADER])
+                   .values_list("user", flat=True))
+    departments = case.assignments.filter(status__in=["dispatched", "acknowledged"]).values("department")
+    ids |= set(RoleAssignment.objects.filter(department__in=departments).values_list("user", flat=True))
+    return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
+def dispatchers(case) -> list[User]:
+    ids = RoleAssignment.objects.filter(unit=case.queue, role__in=DISPATCH_ROLES).values("user")
+    return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
+def reporters(case) -> list[User]:
+    people = [case.reporter] + [c.reporter for c in case.merged_cases.select_related("reporter__user")]
+    return [p.user for p in people if p is not None and p.user_id]
+
+
+def department_staff(departments) -> list[User]:
+    ids = RoleAssignment.objects.filter(department__in=departments).values("user")
+    return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
+def notify(users, case, kind: str, text: str) -> None:
+    """Put ``text`` in each user's inbox now, and send it through the external channels on commit."""
+    users = {u.pk: u for u in users}.values()
+    Notification.objects.bulk_create([Notification(user=u, case=case, kind=kind, text=text) for u in users])
+
+    def send():
+        for channel in channels.configured():
+            for user in users:
+                channel.send(user, text)
+
+    transaction.on_commit(send)
+
+
+def _progress(case, status_text) -> str:
+    return _("Your case %(code)s “%(title)s”: %(status)s") % {"code": case.code, "title": case.title,
+                                                               "status": status_text}
+
+
+def on_case_changed(sender, case, action, actor, entry, **kwargs):
+    """Map a transition to its messages. Texts are in the district's default language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        label = f"{case.code} {case.title}"
+        if action == "dispatch":
+            notify(handlers(case), case, Kind.DISPATCH, _("New case for you: %(case)s") % {"case": label})
+            notify(reporters(case), case, Kind.PROGRESS, _progress(case, _("dispatched for handling")))
+        elif action in ("report", "escalate", "reopen") and case.status in ("reported", "accepted") \
+                and not case.handler_user_id:
+            notify(dispatchers(case), case, Kind.QUEUE, _("New in your queue: %(case)s") % {"case": label})
+        elif action == "return":
+            notify(dispatchers(case), case, Kind.RETURNED, _("Returned: %(case)s — %(reason)s") % {
+                "case": label, "reason": entry.note})
+        elif action == "supervise":
+            notify(handlers(case), case, Kind.SUPERVISED, _("Supervised by the upper level: %(case)s") % {"case": label})
+        elif action == "whistle":
+            called = case.whistles.first().calls.values("department")
+            notify(department_staff(called), case, Kind.WHISTLE, _("Whistle: report in to %(case)s within %(minutes)s "
+                                                                   "minutes") % {"case": label, "minutes": entry.data["limit_minutes"]})
+        if action in ("accept", "reject", "handle", "close", "reopen"):
+            status = {"accept": _("accepted"), "reject": _("not accepted"), "handle": _("handled"),
+                      "close": _("closed — please rate it"), "reopen": _("reopened")}[action]
+            notify(reporters(case), case, Kind.PROGRESS, _progress(case, status))
+
+
+def unread(user):
+    return Notification.objects.filter(user=user, read_at__isnull=True)
+
+
+def mark_read(user, pks=None) -> int:
+    rows = unread(user)
+    if pks is not None:
+        rows = rows.filter(pk__in=pks)
+    return rows.update(read_at=timezone.now())

@@ -1,0 +1,18 @@
+"""``gridgov seed-holidays``: bring the chinese-calendar package's days into the working-day calendar."""
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from gridgov.workdays.services import package_years, seed_holidays
+
+
+class Command(BaseCommand):
+    help = "Seed the working-day calendar from the chinese-calendar package (idempotent; administrators' rows are kept)."
+
+    def handle(self, *args, **options):
+        report = seed_holidays()
+        first, last = package_years()
+        self.stdout.write(_(
+            "Package years %(first)s–%(last)s: %(created)s created, %(updated)s updated, %(removed)s removed, "
+            "%(kept)s administrator rows kept."
+        ) % {"first": first, "last": last, "created": report.created, "updated": report.updated,
+             "removed": report.removed, "kept": report.kept_admin})
