@@ -365,3 +365,17 @@ def test_timeline_is_append_only_and_tamper_evident(world):
         entry.delete()
     TimelineEntry.objects.filter(pk=entry.pk).update(note="改过的记录")
     assert not timeline.verify(case)
+
+
+# -- available actions --------------------------------------------------------------------
+def test_available_actions_follow_state_and_role(world):
+    from gridgov.cases.services.available import available_actions
+
+    case = report(world)
+    assert available_actions(world.users["grid_worker"], case) == ["acknowledge", "return"]
+    assert available_actions(world.users["resident"], case) == []
+    staff = available_actions(world.users["community_staff"], case)
+    assert {"suspend", "merge"} <= set(staff) and "acknowledge" not in staff
+    assert "supervise" in available_actions(world.users["district_dispatcher"], case)
+    closed = close_small_case(world)
+    assert available_actions(world.users["resident"], closed) == ["rate"]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core import clock
 from gridgov.core.crypto import EncryptedTextField, mask_phone
 
 
@@ -155,7 +156,7 @@ class Photo(models.Model):
     stage = models.CharField(_("stage"), max_length=12)
     image = models.ImageField(_("image"), upload_to="cases/%Y/%m/")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    at = models.DateTimeField(_("time"), default=clock.now)
 
     class Meta:
         ordering = ["at"]

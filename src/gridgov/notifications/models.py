@@ -3,6 +3,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core import clock
+
 
 class Kind(models.TextChoices):
     DISPATCH = "dispatch", _("New dispatch")
@@ -22,7 +24,7 @@ class Notification(models.Model):
                              verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     text = models.CharField(_("text"), max_length=300)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    at = models.DateTimeField(_("time"), default=clock.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:

@@ -2,7 +2,7 @@
 limits in working days from the original report; time spent suspended does not count."""
 import datetime as dt
 
-from django.utils import timezone
+from gridgov.core import clock
 
 from gridgov.workdays.services import add_hours, add_working_days, traffic_light, working_time_between
 
@@ -26,7 +26,7 @@ def resolution_due(case) -> dt.datetime:
 def elapsed(case, now: dt.datetime | None = None) -> dt.timedelta:
     """Working time used so far: from the report to now (or closure, or the start of a suspension),
     less the time already spent suspended."""
-    end = case.closed_at or case.suspended_at or now or timezone.now()
+    end = case.closed_at or case.suspended_at or now or clock.now()
     return working_time_between(case.reported_at, end) - dt.timedelta(seconds=case.suspended_seconds)
 
 

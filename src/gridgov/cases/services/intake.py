@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.core import clock
 from gridgov.accounts.models import Role, RoleAssignment
 from gridgov.structure import codes
 from gridgov.structure.models import Unit, UnitKind
@@ -97,7 +98,7 @@ def report(*, district: Unit, channel: str, title: str, category, description: s
         raise ValidationError(_("Unknown channel."), code="channel")
     if not category.active or category.children.exists():
         raise ValidationError(_("Choose a specific, active category."), code="category")
-    now = timezone.now()
+    now = clock.now()
     reported_at = reported_at or now
     unit = _located_unit(district, lat, lng, reported_by)
     small_loop = category.on_grid_list and unit.kind in (UnitKind.GRID, UnitKind.MICROGRID)

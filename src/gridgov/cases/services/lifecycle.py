@@ -10,9 +10,9 @@ from functools import wraps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.core import clock
 from gridgov.accounts.models import Role, RoleAssignment
 from gridgov.accounts.scope import get_visible_or_404
 from gridgov.catalogue.services import check_grid_admission
@@ -65,14 +65,14 @@ def require_status(case, *allowed) -> None:
 def record(case, actor, action: str, *, from_status=None, now=None, note: str = "", data: dict | None = None):
     """Append the timeline entry and tell the listeners (inbox, aggregates)."""
     entry = timeline.append(case, actor, action, from_status=case.status if from_status is None else from_status,
-                            to_status=case.status, at=now or timezone.now(), note=note, data=data)
+                            to_status=case.status, at=now or clock.now(), note=note, data=data)
     case_changed.send(sender=Case, case=case, action=action, actor=actor, entry=entry)
     return entry
 
 
 def move(case, actor, action: str, to_status: str, *, now=None, note: str = "", data: dict | None = None):
     """Set the new status, refresh the light, save, and record the step."""
-    now = now or timezone.now()
+    now = now or clock.now()
     from_status = case.status
     case.status = to_status
     case.light = deadlines.light(case, now)
@@ -85,7 +85,7 @@ def move(case, actor, action: str, to_status: str, *, now=None, note: str = "", 
 def accept(actor, case, note: str = "", now=None):
     require_status(case, Status.REPORTED)
     actors.require_dispatcher(actor, case)
-    case.accepted_at = now or timezone.now()
+    case.accepted_at = now or clock.now()
     move(case, actor, "accept", Status.ACCEPTED, now=case.accepted_at, note=note)
 
 
@@ -129,7 +129,7 @@ def dispatch(actor, case, *, to_user=None, to_grid: Unit | None = None, lead: De
     actors.require_dispatcher(actor, case)
     if sum(x is not None for x in (to_user, to_grid, lead)) != 1:
         raise ValidationError(_("Dispatch to exactly one of: a person, a grid, or a lead department."), code="target")
-    now = now or timezone.now()
+    now = now or clock.now()
     data = {}
     if to_user is not None:
         case.level = _person_target_level(case, to_user)
@@ -161,7 +161,7 @@ def dispatch(actor, case, *, to_user=None, to_grid: Unit | None = None, lead: De
 @transition
 def acknowledge(actor, case, now=None):
     """签收. The response time is measured here; for departments, the lead's acknowledgement counts."""
-    now = now or timezone.now()
+    now = now or clock.now()
     assignment = actors.active_assignment(actor, case)
     if assignment is not None:
         if assignment.status != AssignmentStatus.DISPATCHED:
@@ -190,7 +190,7 @@ def return_case(actor, case, reason: str):
     if len(reason) < 2:
         raise ValidationError(_("Say why the dispatch is wrong."), code="reason")
     require_status(case, Status.DISPATCHED)
-    now = timezone.now()
+    now = clock.now()
     assignment = actors.active_assignment(actor, case)
     if assignment is None:
         actors.require_handler(actor, case)
@@ -216,7 +216,7 @@ def handle(actor, case, note: str, photos=(), now=None):
     note = (note or "").strip()
     if not note:
         raise ValidationError(_("Describe what was done."), code="note")
-    now = now or timezone.now()
+    now = now or clock.now()
     assignment = actors.active_assignment(actor, case)
     if assignment is not None:
         if assignment.status != AssignmentStatus.ACKNOWLEDGED:
@@ -248,7 +248,7 @@ def verify(actor, case, passed: bool, note: str = "", now=None):
     """核查 by the grid: a pass closes the case; a failure sends it back to the handler (返工)."""
     require_status(case, Status.HANDLED)
     actors.require_verifier(actor, case)
-    now = now or timezone.now()
+    now = now or clock.now()
     if passed:
         record(case, actor, "verify", now=now, note=note,
                         data={"passed": True})
@@ -294,7 +294,7 @@ def request_extension(actor, case, days: float, reason: str):
         raise ValidationError(_("Say why more time is needed."), code="reason")
     if case.extensions.filter(granted__isnull=True).exists():
         raise InvalidTransition(_("An extension request is already waiting for a decision."), code="state")
-    now = timezone.now()
+    now = clock.now()
     ExtensionRequest.objects.create(case=case, requested_by=actor, days=days, reason=reason, requested_at=now)
     record(case, actor, "request_extension", now=now,
                     note=reason, data={"days": float(days)})
@@ -306,7 +306,7 @@ def decide_extension(actor, case, granted: bool, note: str = ""):
     request = case.extensions.filter(granted__isnull=True).first()
     if request is None:
         raise InvalidTransition(_("There is no extension request to decide."), code="state")
-    now = timezone.now()
+    now = clock.now()
     request.granted, request.decided_by, request.decided_at = granted, actor, now
     request.save()
     if granted:
@@ -324,7 +324,7 @@ def suspend(actor, case, reason: str, now=None):
     actors.require_dispatcher(actor, case)
     if not (reason or "").strip():
         raise ValidationError(_("Say why the case is suspended."), code="reason")
-    now = now or timezone.now()
+    now = now or clock.now()
     case.status_before_suspension = case.status
     case.suspended_at = now
     move(case, actor, "suspend", Status.SUSPENDED, now=now, note=reason)
@@ -334,7 +334,7 @@ def suspend(actor, case, reason: str, now=None):
 def resume(actor, case, note: str = "", now=None):
     require_status(case, Status.SUSPENDED)
     actors.require_dispatcher(actor, case)
-    now = now or timezone.now()
+    now = now or clock.now()
     stopped = working_time_between(case.suspended_at, now)
     case.suspended_seconds += int(stopped.total_seconds())
     case.suspended_at = None
@@ -357,7 +357,7 @@ def merge(actor, case, into: Case, note: str = ""):
     case.merged_into = master
     case.assignments.filter(status__in=ACTIVE_ASSIGNMENT).update(status=AssignmentStatus.CANCELLED)
     move(case, actor, "merge", Status.MERGED, note=note, data={"into": master.code})
-    record(master, actor, "merged_in", now=timezone.now(), note=note, data={"case": case.code})
+    record(master, actor, "merged_in", now=clock.now(), note=note, data={"case": case.code})
 
 
 @transition
@@ -381,7 +381,7 @@ def rate(actor, case, rating: str, note: str = ""):
         raise ValidationError(_("Rate the case satisfied, basically satisfied or unsatisfied."), code="rating")
     if case.rating:
         raise InvalidTransition(_("This case has already been rated."), code="state")
-    now = timezone.now()
+    now = clock.now()
     if rating == Rating.UNSATISFIED and case.reopen_count == 0:
         record(case, actor, "rate", now=now, note=note,
                         data={"rating": rating})

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from gridgov.core import clock
 from gridgov.notifications.models import Kind
 from gridgov.notifications.services import dispatchers, handlers, notify
 
@@ -54,7 +55,7 @@ def _turned(case, new_light, report: TickReport) -> None:
 
 
 def tick(now=None) -> TickReport:
-    now = now or timezone.now()
+    now = now or clock.now()
     report = TickReport()
     with translation.override(settings.LANGUAGE_CODE):
         for pk in Case.objects.filter(status__in=WATCHED).values_list("pk", flat=True).iterator():

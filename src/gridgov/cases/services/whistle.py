@@ -6,9 +6,9 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.core import clock
 from gridgov.accounts.models import Role, RoleAssignment
 
 from ..models import Case, Status, Whistle, WhistleCall
@@ -25,7 +25,7 @@ def whistle(actor, case, departments, limit_minutes: int | None = None, note: st
     if not departments or any(d.district.code != case.district_code for d in departments):
         raise ValidationError(_("Call one or more departments of the case's district."), code="departments")
     limit = limit_minutes or settings.GRIDGOV_WHISTLE_MINUTES
-    now = timezone.now()
+    now = clock.now()
     call = Whistle.objects.create(case=case, by=actor, at=now, limit_minutes=limit, note=note)
     WhistleCall.objects.bulk_create([WhistleCall(whistle=call, department=d, due_at=now + dt.timedelta(minutes=limit))
                                      for d in departments])
@@ -45,7 +45,7 @@ def report_in(actor, case, now=None):
     call = _pending_call(actor, case)
     if call is None:
         raise InvalidTransition(_("Your department has no whistle call to report in to on this case."), code="state")
-    now = now or timezone.now()
+    now = now or clock.now()
     call.reported_at, call.reported_by, call.late = now, actor, now > call.due_at
     call.save()
     record(case, actor, "report_in", now=now,
@@ -64,13 +64,13 @@ def rate_department(actor, case, department, score: int):
         raise ValidationError(_("That department was not called to this case."), code="department")
     call.score = int(score)
     call.save()
-    record(case, actor, "rate_department", now=timezone.now(), data={"department": department.code, "score": int(score)})
+    record(case, actor, "rate_department", now=clock.now(), data={"department": department.code, "score": int(score)})
 
 
 @transaction.atomic
 def flag_missed(now: dt.datetime | None = None) -> list[WhistleCall]:
     """Mark calls past their limit with no report-in as missed (run by the worker)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     calls = list(WhistleCall.objects.select_for_update().filter(reported_at__isnull=True, missed=False, due_at__lt=now))
     for call in calls:
         call.missed = True
