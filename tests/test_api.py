@@ -14,12 +14,6 @@ from gridgov.structure.models import Unit
 from tests.factories import PASSWORD
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The district's accounts are created with real PBKDF2 hashing otherwise: seconds per test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def api(district, client):
     """GET/POST as a factory user through a bearer token, optionally asking for a language."""

@@ -14,12 +14,6 @@ from gridgov.people.models import Person, RevealLog
 from gridgov.people.services import find_by_number, reveal
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The district's accounts are created with real PBKDF2 hashing otherwise: seconds per test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # Check characters worked by hand: sum(digit × weight) with weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2,
 # mod 11, then index into "10X98765432".
 #   11010519491231002: 7+9+0+5+0+20+2+9+24+27+7+18+30+5+0+0+4 = 167; 167 mod 11 = 2 → X

@@ -48,12 +48,6 @@ PERSONAL = {Person, PartyMembership, RevealLog}
 OWNER = {Person: lambda person: person, PartyMembership: lambda membership: membership.person}
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The district's accounts are created with real PBKDF2 hashing otherwise: seconds per test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def full_district(district):
     """The factory district plus what it lacks for these tests: a second district with one of

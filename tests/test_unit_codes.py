@@ -11,12 +11,33 @@ from .test_import_divisions import DATA
 
 def test_next_prefix_bounds_exactly_the_codes_with_the_prefix():
     assert codes.next_prefix("510113") == "510114"
-    assert codes.next_prefix("510603009") == "51060300:"
+    assert codes.next_prefix("510603009") == "51060301"
+    assert codes.next_prefix("510119") == "51012"
+    assert codes.next_prefix("510199999") == "5102"
     candidates = ["51011", "510112999", "5101129", "510113", "510113000", "510113999999", "5101139", "51011399",
-                  "510113:", "510114", "510114000"]
-    for prefix in ["510113", "5101139", "51011"]:
+                  "510114", "510114000", "510119", "510119001", "510119999999", "51012", "510120001"]
+    for prefix in ["510113", "5101139", "51011", "510119", "510119999"]:
         in_range = {code for code in candidates if prefix <= code < codes.next_prefix(prefix)}
         assert in_range == {code for code in candidates if code.startswith(prefix)}, prefix
+
+
+@pytest.mark.django_db
+def test_subtree_bounds_hold_under_every_collation_the_server_has():
+    """A real server sorts text with ICU or glibc locales, where ':' is not after '9'; the digit-only
+    bound must work under all of them (only PostgreSQL has collations to try)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("collations are a PostgreSQL matter; SQLite compares bytes")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT collname FROM pg_collation WHERE collname IN ('C', 'und-x-icu', 'en-US-x-icu', "
+                       "'en_US.utf8', 'zh-Hans-CN-x-icu', 'zh_CN.utf8')")
+        collations = [row[0] for row in cursor.fetchall()]
+        assert "C" in collations and len(collations) > 1
+        for collation in collations:
+            for prefix, inside, outside in [("510119", "510119001999", "510120"), ("510113", "510113999", "510114")]:
+                bound = codes.next_prefix(prefix)
+                cursor.execute(f'SELECT %s >= %s COLLATE "{collation}", %s < %s COLLATE "{collation}", '
+                               f'%s < %s COLLATE "{collation}"', [inside, prefix, inside, bound, outside, bound])
+                assert cursor.fetchone() == (True, True, False), (collation, prefix)
 
 
 @pytest.mark.parametrize("code, kind", [

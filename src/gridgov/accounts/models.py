@@ -54,7 +54,7 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.unit.short_name}"
 
     def clean(self):
-        if self.unit_id and self.unit.kind not in ROLE_UNIT_KINDS[self.role]:
+        if self.unit_id and self.role in ROLE_UNIT_KINDS and self.unit.kind not in ROLE_UNIT_KINDS[self.role]:
             raise ValidationError({"unit": _("This role cannot be assigned at a unit of this kind.")})
         if (self.role == Role.DEPARTMENT_STAFF) != bool(self.department_id):
             raise ValidationError({"department": _("Department staff, and only they, are bound to a department.")})

@@ -19,7 +19,7 @@ KEEP_HELP = _("Shown masked. Leave it as it is to keep the number, type a new on
 
 
 def _validate_phone(value: str) -> str:
-    if not PHONE_RE.match(value):
+    if not PHONE_RE.fullmatch(value):
         raise ValidationError(_("Enter a mobile number (11 digits) or a landline with area code."))
     return value
 

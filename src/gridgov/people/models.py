@@ -11,7 +11,7 @@ from gridgov.structure.models import Household, Unit
 
 from .idnumber import validate_id_number
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
+PHONE_RE = re.compile(r"1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}")
 
 
 class SpecialGroup(models.Model):
@@ -64,8 +64,11 @@ class Person(models.Model):
 
     def clean(self):
         if self.id_number:
-            self.id_number = validate_id_number(self.id_number)
-        if self.phone and not PHONE_RE.match(self.phone):
+            try:
+                self.id_number = validate_id_number(self.id_number)
+            except ValidationError as error:
+                raise ValidationError({"id_number": error.messages})
+        if self.phone and not PHONE_RE.fullmatch(self.phone):
             raise ValidationError({"phone": _("Enter a mobile number (11 digits) or a landline with area code.")})
 
     def refresh_hashes(self):

@@ -29,6 +29,8 @@ def people_list(request):
 
 @login_required
 def person_page(request, pk):
+    """A person's details with masked numbers; the revealable fields are RevealLog's, so the page
+    never offers a field the reveal service would refuse."""
     person = get_visible_or_404(
         request.user, Person.objects.select_related("unit", "household__building__compound"), pk=pk)
     return render(request, "people/person.html", {

@@ -14,11 +14,16 @@ KIND_ORDER = list(KIND_LENGTHS)
 
 
 def next_prefix(code: str) -> str:
-    """The smallest string greater than every string starting with ``code``.
+    """The smallest digit string greater than every string starting with ``code``.
 
-    Codes are digits only, so bumping the last character (``'9'`` becomes ``':'``) is enough.
+    Trailing 9s are dropped and the last remaining digit is raised (``510119`` → ``51012``), so the
+    bound is itself made of digits and sorts the same under every collation (a ``:`` after ``9``
+    only sorts right under the C collation, not under the ICU or glibc locales of a real server).
     """
-    return code[:-1] + chr(ord(code[-1]) + 1)
+    stripped = code.rstrip("9")
+    if not stripped:
+        raise ValueError(f"no digit string follows every code starting with {code!r}")
+    return stripped[:-1] + str(int(stripped[-1]) + 1)
 
 
 def subtree_q(path: str, code: str) -> Q:

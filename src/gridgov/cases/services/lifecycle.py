@@ -265,12 +265,13 @@ def verify(actor, case, passed: bool, note: str = "", now=None):
 def escalate(actor, case, note: str = ""):
     """Move the case one level up (grid → community → street → district) into that level's queue.
     The handler escalates what is beyond them; a dispatcher escalates from its queue."""
-    if case.status == Status.ACKNOWLEDGED:
+    handled_here = case.status in (Status.DISPATCHED, Status.ACKNOWLEDGED)
+    if handled_here:
         actors.require_handler(actor, case)
     else:
         require_status(case, Status.REPORTED, Status.ACCEPTED)
         actors.require_dispatcher(actor, case)
-    current = case.level if case.status == Status.ACKNOWLEDGED else QUEUE_LEVEL[case.queue.kind]
+    current = case.level if handled_here else QUEUE_LEVEL[case.queue.kind]
     if current == Level.DISTRICT:
         raise InvalidTransition(_("The district is the top level; there is nowhere to escalate to."), code="state")
     target = NEXT_LEVEL[current]

@@ -36,6 +36,8 @@
   function draw(collection) {
     const features = collection.features.filter(function (feature) { return feature.geometry; });
     echarts.registerMap(text.mapName, {type: "FeatureCollection", features: features});
+    // Registered only now: a resize before the data arrives also ends in "finished".
+    chart.on("finished", function () { box.setAttribute("aria-busy", "false"); });
     chart.setOption({
       tooltip: {trigger: "item", confine: true, formatter: tooltip},
       visualMap: {
@@ -64,7 +66,6 @@
   chart.on("click", function (params) {
     if (params.data && params.data.unit) window.location.assign(params.data.unit.url);
   });
-  chart.on("finished", function () { box.setAttribute("aria-busy", "false"); });
   new ResizeObserver(function () { chart.resize(); }).observe(box);
 
   fetch(text.url, {credentials: "same-origin", headers: {Accept: "application/json"}})

@@ -1,4 +1,8 @@
-"""``gridgov demo``: migrate, load the demo district once, print the logins, and serve."""
+"""``gridgov demo``: migrate, load the demo district once, print the logins, and serve it with the
+deadline worker running beside the web server."""
+import subprocess
+import sys
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -18,11 +22,23 @@ class Command(BaseCommand):
             self.stdout.write("The demo district is already loaded.")
         else:
             self.stdout.write("Loading the demo district 510113 青白江区 …")
-            load_demo(progress=True)
+            summary = load_demo(progress=True)
+            if summary:
+                self.stdout.write(str(summary))
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password {PASSWORD}):"))
         for username, what in demo_logins():
             self.stdout.write(f"  {username:<20} {what}")
-        if not no_serve:
-            self.stdout.write(self.style.SUCCESS(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)"))
-            self.stdout.flush()
-            call_command("serve", port=port)
+        if no_serve:
+            return
+        self.stdout.write(self.style.SUCCESS(f"Serving on http://127.0.0.1:{port}/ with the deadline worker "
+                                             "(Ctrl-C stops both)"))
+        self.stdout.flush()
+        gridgov = [sys.executable, "-m", "gridgov.cli"]
+        worker = subprocess.Popen([*gridgov, "worker"])
+        try:
+            subprocess.run([*gridgov, "serve", "--port", str(port)], check=False)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
