@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "gridgov.catalogue",
     "gridgov.cases",
     "gridgov.notifications",
+    "gridgov.integrations",
     "gridgov.demo",
 ]
 
