@@ -106,7 +106,8 @@ def test_names_and_flags():
     ("新兴社区居委会", "新兴社区"),
     ("拱桥村村委会", "拱桥村"),
     ("联合社区居民居委会", "联合社区居民居委会"),  # stripping would leave 联合社区居民
-    ("西湾村委会", "西湾村委会"),  # stripping would leave 西湾
+    ("西湾村委会", "西湾村"),  # the 村 is shared by the place and the committee
+    ("西湾村民委员会", "西湾村"),
     ("某某管委会", "某某管委会"),
 ])
 def test_community_short_name(official, short):

@@ -65,7 +65,7 @@ def test_parent_and_ancestor_codes():
 @pytest.mark.django_db
 @pytest.mark.parametrize("code", ["510113", "510113002", "510603009", "510603009001", "5106"])
 def test_subtree_is_exactly_the_codes_below(code):
-    """Two districts whose codes share a prefix; 510603009 ends in 9, so its range ends at ``51060300:``."""
+    """Two districts whose codes share a prefix; 510603009 ends in 9, so its range ends at ``51060301``."""
     import_divisions(DATA, "510113")
     import_divisions(DATA, "510603")
     every_code = list(Unit.objects.values_list("code", flat=True))

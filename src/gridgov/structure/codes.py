@@ -33,7 +33,7 @@ def subtree_q(path: str, code: str) -> Q:
 
 def kind_of(code: str) -> str:
     """The unit kind a code's length implies; ValueError for anything that is not a unit code."""
-    if not code.isdigit() or len(code) not in LENGTH_KINDS:
+    if not (code.isascii() and code.isdigit()) or len(code) not in LENGTH_KINDS:
         raise ValueError(f"not a unit code: {code!r}")
     return LENGTH_KINDS[len(code)]
 

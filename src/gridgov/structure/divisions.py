@@ -41,11 +41,14 @@ VILLAGES = Layout("villages.csv", ("code", "name", "streetCode", "provinceCode",
 
 
 def community_short_name(official: str) -> str:
-    """``怡湖社区居民委员会`` → ``怡湖社区``: the committee suffix goes, unless what is left would no
-    longer say 社区 or 村 (``西湾村委会``), in which case the official name is the safer label."""
+    """``怡湖社区居民委员会`` → ``怡湖社区``: the committee suffix goes. In ``西湾村委会`` the 村 belongs
+    to both the place and the committee, so only ``委会`` goes (``西湾村``); when what is left would
+    no longer say 社区 or 村, the official name is the safer label."""
     for suffix in COMMITTEE_SUFFIXES:
         if official.endswith(suffix):
             short = official[: -len(suffix)]
+            if not short.endswith(("社区", "村")) and suffix.startswith("村"):
+                short += "村"
             return short if short.endswith(("社区", "村")) else official
     return official
 
