@@ -131,7 +131,9 @@ def add_hours(start: dt.datetime, hours: float) -> dt.datetime:
 
 
 class TrafficLight(models.TextChoices):
+    # xgettext:no-python-format
     GREEN = "green", _("Green: within 80% of the limit")
+    # xgettext:no-python-format
     YELLOW = "yellow", _("Yellow: 80% to 100% of the limit used")
     RED = "red", _("Red: overdue")
 
