@@ -140,10 +140,20 @@ def test_unknown_codes_and_anonymous_users(client, district):
     assert client.get("/units/abc/map.json").status_code == 404
 
 
-def test_home_goes_to_the_first_role_unit(client, district):
-    response = signed_in(client, district, "street_dispatcher").get(reverse("home"))
+@pytest.mark.parametrize("username, target", [
+    ("district_admin", ("unit", "district")),
+    ("community_staff", ("unit", "A1")),
+    ("street_dispatcher", ("case-queues", None)),
+    ("district_dispatcher", ("case-queues", None)),
+    ("grid_worker", ("my-tasks", None)),
+    ("dept_chengguan", ("department-inbox", None)),
+    ("resident", ("my-cases", None)),
+])
+def test_home_goes_to_each_roles_work(client, district, username, target):
+    name, unit = target
+    response = signed_in(client, district, username).get(reverse("home"))
     assert response.status_code == 302
-    assert response.url == reverse("unit", args=[district.units["A"].code])
+    assert response.url == (reverse(name, args=[district.units[unit].code]) if unit else reverse(name))
 
 
 def test_chinese_is_the_default_and_english_is_available(client, district):

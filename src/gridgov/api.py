@@ -13,6 +13,11 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError as InputError
 
 from gridgov.accounts.api import BearerAuth, SessionAuth, router as auth_router
+from gridgov.cases.api import router as cases_router
+from gridgov.cases.services.lifecycle import InvalidTransition
+from gridgov.catalogue.api import router as catalogue_router
+from gridgov.hotline.api import router as hotline_router
+from gridgov.intake.api import router as intake_router
 from gridgov.people.api import router as people_router
 from gridgov.structure.api import departments_router, units_router
 
@@ -22,6 +27,10 @@ api.add_router("/auth", auth_router)
 api.add_router("/units", units_router)
 api.add_router("/persons", people_router)
 api.add_router("/departments", departments_router)
+api.add_router("/intake", intake_router)
+api.add_router("/hotline", hotline_router)
+api.add_router("/cases", cases_router)
+api.add_router("/categories", catalogue_router)
 
 # What each pydantic error type means, said to a person; the error's ``ctx`` fills the blanks.
 PROBLEMS = {
@@ -75,6 +84,12 @@ def invalid_input(request, exc):
 def rule_broken(request, exc):
     """A rule of a service (Django's ValidationError) refused the input."""
     return api.create_response(request, {"detail": "; ".join(exc.messages)}, status=422)
+
+
+@api.exception_handler(InvalidTransition)
+def wrong_state(request, exc):
+    """The case's state does not allow the action (a ValidationError subclass: found first in its MRO)."""
+    return api.create_response(request, {"detail": "; ".join(exc.messages)}, status=409)
 
 
 @api.exception_handler(HttpError)

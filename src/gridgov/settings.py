@@ -42,8 +42,11 @@ INSTALLED_APPS = [
     "gridgov.workdays",
     "gridgov.catalogue",
     "gridgov.cases",
+    "gridgov.intake",
     "gridgov.notifications",
     "gridgov.integrations",
+    "gridgov.open311",
+    "gridgov.hotline",
     "gridgov.demo",
 ]
 

@@ -6,8 +6,12 @@ from gridgov.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("gridgov.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("gridgov.core.urls")),
     path("units/", include("gridgov.structure.urls")),
     path("people/", include("gridgov.people.urls")),
+    path("hotline/", include("gridgov.hotline.urls")),
+    path("cases/", include("gridgov.cases.urls")),
+    path("inbox/", include("gridgov.notifications.urls")),
 ]

@@ -227,8 +227,11 @@ DEMO_USERNAMES = ["district_admin", "district_dispatcher", "street_dispatcher", 
                   "grid_worker", "grid_worker2", "dept_chengguan", "resident"]
 
 
-def load_demo(progress: bool = False) -> None:
-    """Load the whole demo district in one transaction."""
+def load_demo(progress: bool = False, cases: int = 3000) -> dict:
+    """Load the whole demo district in one transaction, with ``cases`` cases replayed over the last
+    90 days (0: only the staff accounts the routing needs); returns the cases' summary counts."""
+    from .cases import generate_cases
+
     with transaction.atomic():
         import_divisions(DIVISIONS, DISTRICT, progress=progress)
         make_grids(DISTRICT, GRIDS, MICROGRIDS, seed=SEED, progress=progress)
@@ -238,6 +241,7 @@ def load_demo(progress: bool = False) -> None:
         builder.party()
         builder.members()
         builder.logins()
+        return generate_cases(count=cases, progress=progress)
 
 
 def demo_logins() -> list[tuple[str, str]]:

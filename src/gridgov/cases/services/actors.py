@@ -4,6 +4,9 @@ already found through the scope, so a case outside it answers 404 before any of 
 
 ``None`` as the user is the platform itself (intake routing, the worker's escalation policy): it
 may do anything; no request can act as it, because views always pass ``request.user``."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -15,11 +18,47 @@ UPPER_ROLES = {Role.DISTRICT_ADMIN, Role.DISTRICT_DISPATCHER, Role.STREET_DISPAT
 GRID_ROLES = {Role.GRID_WORKER, Role.GRID_LEADER}
 
 
+_remembered: ContextVar[dict | None] = ContextVar("gridgov_remembered_roles", default=None)
+
+
+@contextmanager
+def remembered_roles():
+    """Inside this block each user's role assignments are read once, not once per check: a list of
+    cases asks the same questions of every case (the API's ``actions`` per list item). Outside it,
+    every check reads the database as before."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def _assignments(user) -> list[tuple[str, str, int | None]] | None:
+    """(role, unit code, department id) of each of ``user``'s assignments, when remembered."""
+    memo = _remembered.get()
+    if memo is None:
+        return None
+    if user.pk not in memo:
+        memo[user.pk] = list(RoleAssignment.objects.filter(user=user).values_list("role", "unit__code", "department_id"))
+    return memo[user.pk]
+
+
+def department_ids(user) -> list[int]:
+    """The ids of the departments ``user`` is staff of."""
+    remembered = _assignments(user)
+    if remembered is not None:
+        return [department for role, _code, department in remembered if role == Role.DEPARTMENT_STAFF and department]
+    return list(RoleAssignment.objects.filter(user=user, role=Role.DEPARTMENT_STAFF).values_list("department", flat=True))
+
+
 def roles_over(user, unit) -> set[str]:
     """The roles ``user`` holds at ``unit`` or any unit above it."""
     if unit is None:
         return set()
     covering = codes.ancestor_codes(unit.code) + [unit.code]
+    remembered = _assignments(user)
+    if remembered is not None:
+        return {role for role, code, _department in remembered if code in covering}
     return set(RoleAssignment.objects.filter(user=user, unit__code__in=covering).values_list("role", flat=True))
 
 
@@ -57,7 +96,9 @@ def require_street_dispatcher(user, case) -> None:
 
 def active_assignment(user, case):
     """The department assignment of ``user``'s department on this case that is still running."""
-    departments = RoleAssignment.objects.filter(user=user, role=Role.DEPARTMENT_STAFF).values("department")
+    departments = department_ids(user)
+    if not departments:
+        return None
     return case.assignments.filter(department__in=departments, status__in=["dispatched", "acknowledged",
                                                                             "handled"]).first()
 

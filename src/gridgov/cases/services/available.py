@@ -52,7 +52,8 @@ def available_actions(user, case) -> list[str]:
             found.append("supervise")
         if _allowed(actors.require_street_dispatcher, user, case):
             found.append("whistle")
-        departments = user.role_assignments.filter(role="department_staff").values("department")
-        if WhistleCall.objects.filter(whistle__case=case, department__in=departments, reported_at__isnull=True).exists():
+        departments = actors.department_ids(user)
+        if departments and WhistleCall.objects.filter(whistle__case=case, department__in=departments,
+                                                      reported_at__isnull=True).exists():
             found.append("report_in")
     return found

@@ -88,9 +88,14 @@ def on_duty(unit: Unit):
 def report(*, district: Unit, channel: str, title: str, category, description: str = "", lat=None, lng=None,
            address: str = "", reporter=None, reported_by=None, contact_name: str = "", contact_phone: str = "",
            reported_at: dt.datetime | None = None, external_id: str = "", close_now: bool = False,
-           handling_note: str = "", photos=()) -> Case:
+           handling_note: str = "", photos=(), route: bool = True, unit: Unit | None = None) -> Case:
     """Create a case from a report and route it. ``close_now`` is the grid worker's 即时办结 from
-    patrol: it needs a photo and a small-loop case dispatched to that worker."""
+    patrol: it needs a photo and a small-loop case dispatched to that worker.
+
+    For ``gridgov.intake`` (classification of free text): ``route=False`` files a case whose category
+    is only the classifier's unsure suggestion in its street's queue (the district's when it is not
+    located that far), outside the small loop, for a dispatcher to classify; ``unit`` is a place
+    already resolved from the address text, used when there are no coordinates."""
     title = (title or "").strip()
     if not title:
         raise ValidationError(_("Give the case a title."), code="title")
@@ -100,12 +105,18 @@ def report(*, district: Unit, channel: str, title: str, category, description: s
         raise ValidationError(_("Choose a specific, active category."), code="category")
     now = clock.now()
     reported_at = reported_at or now
-    unit = _located_unit(district, lat, lng, reported_by)
-    small_loop = category.on_grid_list and unit.kind in (UnitKind.GRID, UnitKind.MICROGRID)
+    if unit is None or lat is not None or lng is not None:
+        unit = _located_unit(district, lat, lng, reported_by)
+    elif unit.district_code != district.code:
+        raise ValidationError(_("The location is outside %(district)s.") % {"district": district.short_name},
+                              code="location")
+    small_loop = route and category.on_grid_list and unit.kind in (UnitKind.GRID, UnitKind.MICROGRID)
+    queue = initial_queue(category, unit) if route else Unit.objects.get(code=unit.code[:9] if len(unit.code) >= 9
+                                                                         else district.code)
     case = Case(district_code=district.code, channel=channel, external_id=external_id, reporter=reporter,
                 reported_by=reported_by, contact_name=contact_name, contact_phone=contact_phone, title=title,
                 description=description, category=category, lat=lat, lng=lng, address=address, unit=unit,
-                queue=initial_queue(category, unit), reported_at=reported_at, small_loop=small_loop,
+                queue=queue, reported_at=reported_at, small_loop=small_loop,
                 level=Level.GRID if small_loop else Level.STREET,
                 code=next_code(district.code, timezone.localdate(reported_at)))
     case.resolution_due = deadlines.resolution_due(case)

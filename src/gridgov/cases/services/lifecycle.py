@@ -10,11 +10,12 @@ from functools import wraps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from gridgov.core import clock
 from gridgov.accounts.models import Role, RoleAssignment
-from gridgov.accounts.scope import get_visible_or_404
+from gridgov.accounts.scope import visible
 from gridgov.catalogue.services import check_grid_admission
 from gridgov.structure import codes
 from gridgov.structure.models import Department, Unit, UnitKind
@@ -46,9 +47,12 @@ def transition(func):
     @wraps(func)
     def run(actor, case, *args, **kwargs):
         with transaction.atomic():
-            if actor is not None:
-                get_visible_or_404(actor, Case.objects.all(), pk=case.pk)
-            locked = Case.objects.select_for_update().get(pk=case.pk)
+            # Only whether the case is in the actor's scope matters here, not its row; and every
+            # transition recomputes the light from the category's limits, so it comes with the row
+            # (only the case's row is locked).
+            if actor is not None and not visible(actor, Case.objects.filter(pk=case.pk)).exists():
+                raise Http404
+            locked = Case.objects.select_for_update(of=("self",)).select_related("category").get(pk=case.pk)
             func(actor, locked, *args, **kwargs)
             return locked
 

@@ -1,5 +1,6 @@
 """The tamper-evident timeline: every entry's hash covers the case, its content and the previous
 entry's hash, so a changed or removed entry is detected by :func:`verify`."""
+import datetime as dt
 import hashlib
 import json
 
@@ -9,9 +10,11 @@ from ..models import TimelineEntry
 
 
 def _digest(entry: TimelineEntry, case_code: str) -> str:
+    # The time in UTC: the database gives it back in UTC whatever zone the caller's datetime was in
+    # (e.g. a clock frozen at a local time), and the hash must not depend on that.
     payload = json.dumps(
         [case_code, entry.seq, entry.actor_id, entry.action, entry.from_status, entry.to_status, entry.note,
-         entry.data, entry.at.isoformat(), entry.prev_hash],
+         entry.data, entry.at.astimezone(dt.timezone.utc).isoformat(), entry.prev_hash],
         cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True,
     )
     return hashlib.sha256(payload.encode()).hexdigest()

@@ -1,0 +1,188 @@
+"""How a case reads on screen: action names, the timeline in words, flags, deadline use, the map.
+
+The engine stores machine words (``dispatch``, ``{"lead": "chengguan"}``); people read "派遣 → 城管
+(主办)". Everything here is presentation only; no rule of the engine is decided here.
+"""
+from django.contrib.auth.models import User
+from django.utils.translation import gettext as _, gettext_lazy
+
+from gridgov.accounts.scope import visible
+from gridgov.people.models import Person
+from gridgov.structure.models import Department, Unit
+
+from ..models import Channel, Rating, Status
+from ..services import deadlines
+from ..services.lifecycle import REJECT_REASONS
+
+#: The timeline's action words, as the GB/T 30428 workflow names them.
+ACTION_LABELS = {
+    "report": gettext_lazy("Reported"),
+    "accept": gettext_lazy("Accepted"),
+    "reject": gettext_lazy("Not accepted"),
+    "dispatch": gettext_lazy("Dispatched"),
+    "acknowledge": gettext_lazy("Acknowledged"),
+    "return": gettext_lazy("Returned"),
+    "handle": gettext_lazy("Handled"),
+    "feedback": gettext_lazy("Assisting feedback"),
+    "verify": gettext_lazy("Verified"),
+    "close": gettext_lazy("Closed"),
+    "rate": gettext_lazy("Rated"),
+    "reopen": gettext_lazy("Reopened"),
+    "escalate": gettext_lazy("Escalated"),
+    "request_extension": gettext_lazy("Extension requested"),
+    "grant_extension": gettext_lazy("Extension granted"),
+    "refuse_extension": gettext_lazy("Extension refused"),
+    "suspend": gettext_lazy("Suspended"),
+    "resume": gettext_lazy("Resumed"),
+    "merge": gettext_lazy("Merged"),
+    "merged_in": gettext_lazy("Duplicate merged in"),
+    "supervise": gettext_lazy("Supervised"),
+    "whistle": gettext_lazy("Whistle blown"),
+    "report_in": gettext_lazy("Reported in"),
+    "report_in_missed": gettext_lazy("Report-in missed"),
+    "rate_department": gettext_lazy("Department rated"),
+}
+
+PHOTO_STAGES = {"report": gettext_lazy("At the report"), "handle": gettext_lazy("After handling")}
+
+
+def person_name(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def status_label(value: str) -> str:
+    return Status(value).label if value in Status.values else value
+
+
+class _Names:
+    """Unit, department and user names for the codes a case's timeline data mentions, read at once."""
+
+    def __init__(self, case, entries):
+        data = [entry.data for entry in entries]
+        unit_codes = {d[key] for d in data for key in ("unit", "to_grid", "queue") if key in d}
+        self.units = dict(Unit.objects.filter(code__in=unit_codes).values_list("code", "short_name"))
+        self.departments = dict(Department.objects.filter(district__code=case.district_code)
+                                .values_list("code", "short_name"))
+        self.users = {user.username: person_name(user) for user in
+                      User.objects.filter(username__in={d["to_user"] for d in data if "to_user" in d})}
+
+    def unit(self, code):
+        return self.units.get(code, code)
+
+    def department(self, code):
+        return self.departments.get(code, code)
+
+
+def _detail(action: str, data: dict, names: _Names) -> str:
+    """What an entry's data says, in a few words ("" when the action says it all)."""
+    department = names.department(data["department"]) if "department" in data else ""
+    if action == "report":
+        return _("via %(channel)s, located to %(unit)s") % {
+            "channel": Channel(data["channel"]).label, "unit": names.unit(data["unit"])}
+    if action == "dispatch":
+        if "to_user" in data:
+            return _("to %(name)s") % {"name": names.users.get(data["to_user"], data["to_user"])}
+        if "to_grid" in data:
+            return _("to the workers of %(grid)s") % {"grid": names.unit(data["to_grid"])}
+        lead = names.department(data["lead"])
+        assisting = "、".join(names.department(code) for code in data.get("assisting", []))
+        if assisting:
+            return _("lead: %(lead)s; assisting: %(assisting)s") % {"lead": lead, "assisting": assisting}
+        return _("lead: %(department)s") % {"department": lead}
+    if action == "reject":
+        return str(REJECT_REASONS.get(data.get("reason"), ""))
+    if action == "verify":
+        return _("passed") if data.get("passed") else _("not passed: rework")
+    if action in ("rate", "rate_department"):
+        if "score" in data:
+            return _("%(department)s: %(score)s of 5") % {"department": department, "score": data["score"]}
+        return Rating(data["rating"]).label
+    if action == "escalate":
+        return _("to the queue of %(unit)s") % {"unit": names.unit(data["queue"])}
+    if action in ("request_extension", "grant_extension", "refuse_extension"):
+        return _("%(days)s working days") % {"days": f"{data['days']:g}"}
+    if action == "merge":
+        return _("into case %(code)s") % {"code": data["into"]}
+    if action == "merged_in":
+        return _("case %(code)s") % {"code": data["case"]}
+    if action == "whistle":
+        called = "、".join(names.department(code) for code in data["departments"])
+        return _("%(departments)s, report in within %(minutes)s minutes") % {
+            "departments": called, "minutes": data["limit_minutes"]}
+    if action == "report_in" and data.get("late"):
+        return _("%(department)s, late") % {"department": department}
+    return department
+
+
+def timeline_rows(case) -> list[dict]:
+    """The whole timeline as people read it: who (the platform when nobody), what, from → to, note."""
+    entries = list(case.timeline.select_related("actor").order_by("seq"))
+    names = _Names(case, entries)
+    return [{
+        "entry": entry,
+        "label": ACTION_LABELS.get(entry.action, entry.action),
+        "actor": person_name(entry.actor) if entry.actor else _("Platform"),
+        "platform": entry.actor_id is None,
+        "from": status_label(entry.from_status) if entry.from_status != entry.to_status else "",
+        "to": status_label(entry.to_status),
+        "detail": _detail(entry.action, entry.data, names),
+    } for entry in entries]
+
+
+def flags(case) -> list[tuple[str, str]]:
+    """The case's marks as (text, Bootstrap colour)."""
+    found = []
+    if case.supervised:
+        found.append((_("Supervised"), "danger"))
+    if case.whistled:
+        found.append((_("Whistled"), "warning"))
+    if case.reopen_count:
+        found.append((_("Reopened"), "danger"))
+    if case.small_loop:
+        found.append((_("Small loop"), "success"))
+    if case.return_count:
+        found.append((_("Returned %(n)s×") % {"n": case.return_count}, "secondary"))
+    return found
+
+
+def return_reason(case) -> str:
+    """Why the case came back to the queue, while it waits there to be dispatched again."""
+    if case.status != Status.ACCEPTED or not case.return_count:
+        return ""
+    entry = case.timeline.filter(action="return", to_status=Status.ACCEPTED).order_by("-seq").first()
+    return entry.note if entry else ""
+
+
+def deadline(case) -> dict:
+    """Working time used against the limit: the progress bar's share (the light says the colour)."""
+    limit = deadlines.limit_days(case)
+    used = deadlines.elapsed(case).total_seconds() / 86400
+    percent = round(100 * used / limit) if limit else 0
+    return {"limit_days": limit, "used_days": used, "percent": max(percent, 0), "bar": min(max(percent, 0), 100)}
+
+
+def reporter(user, case) -> dict:
+    """Who reported, as this user may see it: a name only when the person is in their scope, and
+    the phone number always masked."""
+    person = case.reporter
+    shown = person is not None and visible(user, Person.objects.filter(pk=person.pk)).exists()
+    phone = case.masked_contact_phone or (person.masked_phone if person else "")
+    name = person.name if shown else case.contact_name
+    return {"name": name or (_("A resident") if person else ""), "phone": phone,
+            "staff": person_name(case.reported_by) if person is None and case.reported_by else ""}
+
+
+def case_map(case) -> dict | None:
+    """The case's unit outline (the nearest unit above it that has one) and its point, as GeoJSON
+    for the case page's small map; None when there is nothing to draw."""
+    unit = case.unit
+    while unit is not None and not unit.boundary:
+        unit = unit.parent
+    if unit is None:
+        return None
+    return {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "id": unit.code, "geometry": unit.boundary,
+                      "properties": {"code": unit.code, "name": unit.short_name}}],
+        "point": [case.lng, case.lat] if case.lat is not None and case.lng is not None else None,
+    }

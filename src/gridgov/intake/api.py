@@ -1,0 +1,333 @@
+"""The intake API (``/api/v1/intake``): category suggestions, free-text reports that route
+themselves when the classifier is sure, the dispatcher's correction, “already reported?”,
+joining a case, address resolution and hot spots.
+
+Scope works as everywhere: a case or unit outside the caller's scope answers 404; lists hold only
+what the caller may see. “Already reported?” shows a resident open cases they cannot otherwise see,
+so it shows only what a passer-by could: code, title, category, status, place, date and distance —
+no description, reporter or contact.
+"""
+import datetime as dt
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema
+
+from gridgov.accounts.models import Role
+from gridgov.accounts.scope import SELF_ROLES, STAFF_ROLES, get_visible_or_404, scope_for, visible
+from gridgov.cases.models import Case, Channel
+from gridgov.catalogue.models import Category
+from gridgov.structure.models import Unit, UnitKind
+
+from . import classify, duplicates, hotspots as hot, services
+from .address import resolve_address
+from .text import text_of
+
+router = Router(tags=["intake"])
+
+CaseCode = Path[str, {"pattern": r"^\d{1,24}$", "description": "A case code."}]
+CATEGORY_CODE = r"^(\d{2}){1,3}$"
+DISTRICT_CODE = r"^\d{6}$"
+TEXT = 2000
+
+
+# -- schemas ------------------------------------------------------------------------------------
+class TextIn(Schema):
+    title: str = Field(..., min_length=1, max_length=120)
+    description: str = Field("", max_length=TEXT)
+
+
+class GuessOut(Schema):
+    category: str
+    name: str
+    plain_name: str
+    confidence: float
+
+
+class SuggestOut(Schema):
+    model_version: int | None = Field(None, description="The stored model used; null when only keywords spoke.")
+    suggestions: list[GuessOut]
+
+
+class ReportIn(Schema):
+    title: str = Field(..., min_length=1, max_length=120)
+    description: str = Field("", max_length=TEXT)
+    category: str | None = Field(None, pattern=CATEGORY_CODE,
+                                 description="The reporter's own choice; leave it out to let the classifier choose.")
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
+    address: str = Field("", max_length=200, description="Without coordinates, the place is read from this text.")
+    channel: Literal[tuple(Channel.values)] | None = Field(None, description="Default: app for residents, patrol "
+                                                                             "for grid workers, other for the rest.")
+    contact_name: str = Field("", max_length=50)
+    contact_phone: str = Field("", max_length=20, pattern=r"^[0-9+\- ]*$")
+    district: str | None = Field(None, pattern=DISTRICT_CODE)
+
+
+class CaseOut(Schema):
+    code: str
+    title: str
+    status: str
+    category: str
+    category_name: str
+    unit: str
+    unit_name: str
+    queue: str
+    handler: str | None
+    reported_at: dt.datetime
+
+
+class ReportOut(Schema):
+    case: CaseOut
+    auto_routed: bool
+    model_version: int | None
+    suggestions: list[GuessOut]
+    address: list[str] = Field(description="The registry's names found in the text, when it located the case.")
+
+
+class RecategoriseIn(Schema):
+    category: str = Field(..., pattern=CATEGORY_CODE)
+    note: str = Field("", max_length=TEXT)
+
+
+class SimilarIn(Schema):
+    category: str = Field(..., pattern=CATEGORY_CODE)
+    title: str = Field(..., min_length=1, max_length=120)
+    description: str = Field("", max_length=TEXT)
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
+    address: str = Field("", max_length=200)
+    district: str | None = Field(None, pattern=DISTRICT_CODE)
+
+
+class SimilarOut(Schema):
+    code: str
+    title: str
+    status: str
+    category: str
+    unit_name: str
+    reported_on: dt.date
+    distance_m: int | None = Field(None, description="Null when matched by grid (no coordinates on one side).")
+    similarity: float
+    score: float
+
+
+class JoinIn(Schema):
+    title: str = Field("", max_length=120, description="Default: the case's title.")
+    description: str = Field("", max_length=TEXT)
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
+    address: str = Field("", max_length=200)
+    contact_phone: str = Field("", max_length=20, pattern=r"^[0-9+\- ]*$")
+
+
+class JoinOut(Schema):
+    case: str = Field(description="Your report, merged into the master case.")
+    master: str
+    master_status: str
+
+
+class AddressOut(Schema):
+    unit: str
+    kind: str
+    name: str
+    matched: list[str]
+
+
+class HotspotCaseOut(Schema):
+    code: str
+    title: str
+    status: str
+    reported_at: dt.datetime
+
+
+class HotspotOut(Schema):
+    category: str
+    category_name: str
+    kind: str = Field(description="unit: a grid (or coarser unit); cell: a ~200 m square of coordinates.")
+    place: str | None
+    place_name: str | None
+    center: list[float] | None
+    reports: int
+    reporters: int
+    first_half: int
+    second_half: int
+    growth: float
+    heat: float
+    open_cases: int
+    cases: list[HotspotCaseOut]
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def _district(user, wanted: str | None) -> Unit:
+    """The caller's district (superusers and people of several districts name it)."""
+    scope = scope_for(user)
+    mine = None if scope.everything else sorted(scope.district_codes)
+    if mine == []:
+        raise PermissionDenied(_("Your account belongs to no district."))
+    if wanted is None:
+        if mine is None or len(mine) > 1:
+            raise ValidationError(_("Say which district: give “district”."), code="district")
+        wanted = mine[0]
+    district = Unit.objects.filter(code=wanted, kind=UnitKind.DISTRICT).first()
+    if district is None or (mine is not None and wanted not in mine):
+        raise ValidationError(_("You do not work or live in district %(code)s.") % {"code": wanted}, code="district")
+    return district
+
+
+def _is_resident(user) -> bool:
+    scope = scope_for(user)
+    return not scope.everything and bool(scope.roles & SELF_ROLES) \
+        and not scope.roles & (STAFF_ROLES | {Role.DEPARTMENT_STAFF})
+
+
+def _category(code: str) -> Category:
+    category = Category.objects.filter(code=code).first()
+    if category is None:
+        raise ValidationError(_("There is no category %(code)s.") % {"code": code}, code="category")
+    return category
+
+
+def _guesses(suggestions) -> list[dict]:
+    return [{"category": g.category.code, "name": g.category.name, "plain_name": g.category.plain_name,
+             "confidence": g.confidence} for g in suggestions.guesses]
+
+
+def _case(case: Case) -> dict:
+    handler = case.handler_user.username if case.handler_user_id else (
+        case.handler_unit.code if case.handler_unit_id else None)
+    return {"code": case.code, "title": case.title, "status": case.status, "category": case.category.code,
+            "category_name": case.category.name, "unit": case.unit.code, "unit_name": case.unit.short_name,
+            "queue": case.queue.code, "handler": handler, "reported_at": case.reported_at}
+
+
+def _similar(found) -> list[dict]:
+    return [{"code": case.code, "title": case.title, "status": case.status, "category": case.category.code,
+             "unit_name": case.unit.short_name, "reported_on": case.reported_at.date(), "distance_m": case.distance_m,
+             "similarity": case.text_similarity, "score": score} for case, score in found]
+
+
+def _both_or_neither(lat, lng) -> None:
+    if (lat is None) != (lng is None):
+        raise ValidationError(_("Give both the latitude and the longitude, or neither."), code="location")
+
+
+# -- endpoints ----------------------------------------------------------------------------------
+@router.post("/suggest", response=SuggestOut)
+def suggest(request, body: TextIn):
+    """The three likeliest categories for a report's text, with their confidence, to pre-fill the
+    report form."""
+    suggestions = classify.suggest(body.title, body.description)
+    return {"model_version": suggestions.model_version, "suggestions": _guesses(suggestions)}
+
+
+@router.post("/reports", response={201: ReportOut})
+def report(request, body: ReportIn):
+    """Report in words. Without ``category`` the classifier chooses: at or above the district's
+    self-routing threshold the case routes itself (small loop to the grid worker, big loop to its
+    queue); below it the case waits in its street's queue for a dispatcher to classify. Without
+    coordinates the place is read from ``address`` (and the text)."""
+    user = request.user
+    _both_or_neither(body.lat, body.lng)
+    district = _district(user, body.district)
+    resident = _is_resident(user)
+    channel = body.channel or (Channel.APP if resident else Channel.PATROL if scope_for(user).roles
+                               & {Role.GRID_WORKER, Role.GRID_LEADER} else Channel.OTHER)
+    reporter = None
+    if resident:
+        if channel != Channel.APP:
+            raise ValidationError(_("Residents report through the app channel."), code="channel")
+        reporter = getattr(user, "person", None)
+        if reporter is None:
+            raise PermissionDenied(_("Your account is not linked to a resident record."))
+    result = services.report_free_text(
+        district=district, channel=channel, title=body.title, description=body.description,
+        category=_category(body.category) if body.category else None, lat=body.lat, lng=body.lng,
+        address=body.address, reporter=reporter, reported_by=user, contact_name=body.contact_name,
+        contact_phone=body.contact_phone)
+    return 201, {"case": _case(result.case), "auto_routed": result.auto_routed,
+                 "model_version": result.suggestions.model_version, "suggestions": _guesses(result.suggestions),
+                 "address": result.address.matched if result.address else []}
+
+
+@router.post("/cases/{code}/recategorise", response=CaseOut)
+def recategorise(request, code: CaseCode, body: RecategoriseIn):
+    """A dispatcher of the case's queue corrects its category (kept as training data)."""
+    case = get_visible_or_404(request.user, Case.objects.all(), code=code)
+    return _case(services.recategorise(request.user, case, _category(body.category), body.note))
+
+
+@router.post("/similar", response=list[SimilarOut])
+def similar(request, body: SimilarIn):
+    """“Already reported?”: open cases of the same category, nearby, recent and alike, best first."""
+    _both_or_neither(body.lat, body.lng)
+    district = _district(request.user, body.district)
+    unit = None
+    if body.lat is None:
+        resolved = resolve_address(district.code, " ".join(p for p in (body.address, body.title) if p))
+        unit = resolved.unit if resolved else None
+    found = duplicates.similar_open_cases(district.code, _category(body.category), body.lat, body.lng,
+                                          text_of(body.title, body.description), unit=unit)
+    return _similar(found)
+
+
+@router.get("/cases/{code}/similar", response=list[SimilarOut])
+def similar_to_case(request, code: CaseCode):
+    """For a dispatcher: the open cases that look like this one, to merge (``lifecycle.merge``)."""
+    case = get_visible_or_404(request.user, Case.objects.all(), code=code)
+    found = duplicates.similar_to_case(case)
+    allowed = set(visible(request.user, Case.objects.filter(pk__in=[c.pk for c, _s in found]))
+                  .values_list("pk", flat=True))
+    return _similar([(c, s) for c, s in found if c.pk in allowed])
+
+
+@router.post("/cases/{code}/join", response={201: JoinOut})
+def join(request, code: CaseCode, body: JoinIn):
+    """“Me too”: instead of filing a new case, follow an open case of the same problem nearby (as
+    offered by ``/similar``); you see its progress and may rate it when it closes."""
+    _both_or_neither(body.lat, body.lng)
+    scope = scope_for(request.user)
+    master = Case.objects.filter(code=code).select_related("category").first()
+    if master is None or not (scope.everything or master.district_code in scope.district_codes):
+        raise Http404
+    case = duplicates.join(request.user, master, title=body.title, description=body.description, lat=body.lat,
+                           lng=body.lng, address=body.address, contact_phone=body.contact_phone)
+    master.refresh_from_db(fields=["status"])
+    return 201, {"case": case.code, "master": master.code, "master_status": master.status}
+
+
+@router.get("/address", response=AddressOut)
+def address(request, text: Query[str, {"min_length": 1, "max_length": 200}],
+            district: Query[str | None, {"pattern": DISTRICT_CODE}] = None):
+    """The unit an address text names (street, community, compound, building), or 404."""
+    resolved = resolve_address(_district(request.user, district).code, text)
+    if resolved is None:
+        raise Http404
+    unit = resolved.unit
+    return {"unit": unit.code, "kind": unit.kind, "name": unit.short_name, "matched": resolved.matched}
+
+
+@router.get("/hotspots", response=list[HotspotOut])
+def list_hotspots(request, unit: Query[str | None, {"pattern": r"^\d{6,18}$"}] = None,
+                  days: Query[int | None, {"ge": 1, "le": 366}] = None,
+                  min_reports: Query[int | None, {"ge": 2, "le": 1000}] = None):
+    """Recurring problems (未诉先办): the same category in the same place over the window, hottest
+    first, with their cases — among the cases the caller may see (a street sees its own). ``unit``
+    narrows to a street, community or grid; by default the caller's district."""
+    user = request.user
+    if unit:
+        place = get_visible_or_404(user, Unit.objects.all(), code=unit)
+    else:
+        place = _district(user, None)
+    found = hot.hotspots(place.district_code, days, min_reports,
+                         unit_code=None if place.kind == UnitKind.DISTRICT else place.code,
+                         cases=visible(user, Case.objects.all()))
+    return [{"category": s.category.code, "category_name": s.category.name, "kind": s.kind,
+             "place": s.place.code if s.place else None, "place_name": s.place.short_name if s.place else None,
+             "center": list(s.center) if s.center else None, "reports": s.reports, "reporters": s.reporters,
+             "first_half": s.first_half, "second_half": s.second_half, "growth": s.growth, "heat": s.heat,
+             "open_cases": s.open_cases,
+             "cases": [{"code": c.code, "title": c.title, "status": c.status, "reported_at": c.reported_at}
+                       for c in s.cases]} for s in found]

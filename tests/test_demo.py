@@ -1,0 +1,198 @@
+"""The demo district as a whole: seed 004's figures counted from the database, the logins, coverage,
+and the ~3,000 cases replayed through the real services (statuses, channels, lights, timelines,
+scope). The demo is loaded once for the module, inside a transaction rolled back at the end, so
+the other modules' tests still start from an empty database."""
+import datetime as dt
+import random
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
+from django.db import connection, transaction
+from django.db.models import Count, F
+from django.test import override_settings
+from django.utils import timezone
+
+from gridgov.accounts.models import Role, RoleAssignment
+from gridgov.accounts.scope import visible
+from gridgov.cases.models import OPEN_STATUSES, Case, Channel, Light, Status, TimelineEntry, WhistleCall
+from gridgov.cases.services import locate, timeline
+from gridgov.demo.cases import generate_cases
+from gridgov.demo.services import DEMO_USERNAMES, DISTRICT, PASSWORD, load_demo
+from gridgov.people.models import Person
+from gridgov.structure.models import Department, PartyOrg, Unit
+from gridgov.structure.services import coverage
+
+ROLES = {"district_admin": Role.DISTRICT_ADMIN, "district_dispatcher": Role.DISTRICT_DISPATCHER,
+         "street_dispatcher": Role.STREET_DISPATCHER, "community_staff": Role.COMMUNITY_STAFF,
+         "grid_leader": Role.GRID_LEADER, "grid_worker": Role.GRID_WORKER, "grid_worker2": Role.GRID_WORKER,
+         "dept_chengguan": Role.DEPARTMENT_STAFF, "resident": Role.RESIDENT}
+
+
+# The mark makes pytest-django create the test database (it only does for tests that ask for one)
+# and runs each test in a savepoint inside the module's transaction.
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The whole demo (structure, logins, ~3,000 cases), loaded once and rolled back afterwards.
+    MD5 passwords keep the logins fast, as in every other test module."""
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                             MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
+    with django_db_blocker.unblock(), fast:
+        name = str(connection.settings_dict["NAME"])
+        assert name.startswith("test_") or "memory" in name, f"not a test database: {name}"
+        locate.invalidate()
+        with transaction.atomic():
+            summary = load_demo()
+            yield summary
+            transaction.set_rollback(True)
+        locate.invalidate()  # the spatial index was built from rows that no longer exist
+
+
+def count(kind, **extra):
+    return Unit.objects.filter(district_code=DISTRICT, kind=kind, **extra).count()
+
+
+# -- seed 004's figures ----------------------------------------------------------------------------
+def test_structure_reproduces_seed_004(demo):
+    assert count("district") == 1
+    assert count("street") == 7
+    assert count("community") == 83
+    assert (count("community", is_village=False), count("community", is_village=True)) == (50, 33)
+    assert count("grid") == 83
+    assert not Unit.objects.filter(kind="community", district_code=DISTRICT).exclude(
+        pk__in=Unit.objects.filter(kind="grid").values("parent")).exists()  # one basic grid per community
+    assert count("microgrid") == 420
+    orgs = PartyOrg.objects.filter(unit__district_code=DISTRICT)
+    assert orgs.filter(kind="branch").count() == 349
+    assert orgs.filter(kind="group").count() == 832
+    people = Person.objects.filter(unit__district_code=DISTRICT)
+    assert people.filter(is_party_member=False).count() >= 300
+    assert people.filter(is_party_member=True).count() >= 300
+    assert Department.objects.filter(district__code=DISTRICT).count() == 11
+
+
+def test_every_login_works_with_its_role(demo):
+    for username in DEMO_USERNAMES:
+        user = authenticate(username=username, password=PASSWORD)
+        assert user is not None, username
+        assert RoleAssignment.objects.filter(user=user, role=ROLES[username]).exists(), username
+    resident = User.objects.get(username="resident").person
+    worker_unit = RoleAssignment.objects.get(user__username="grid_worker").unit
+    assert resident.unit == worker_unit
+
+
+def test_staff_accounts_cover_every_grid_street_community_and_department(demo):
+    assert RoleAssignment.objects.filter(role=Role.GRID_WORKER, unit__kind="grid",
+                                         user__username__startswith="gw_").count() == 83
+    streets = set(RoleAssignment.objects.filter(role=Role.STREET_DISPATCHER).values_list("unit__code", flat=True))
+    communities = set(RoleAssignment.objects.filter(role=Role.COMMUNITY_STAFF).values_list("unit__code", flat=True))
+    assert len(streets) == 7 and len(communities) == 83
+    assert RoleAssignment.objects.filter(role=Role.DEPARTMENT_STAFF).values("department").distinct().count() == 11
+    assert authenticate(username="gw_" + Unit.objects.filter(kind="grid").first().code, password=PASSWORD)
+
+
+def test_two_coverages_are_computed_and_work_coverage_is_complete(demo):
+    figures = coverage(Unit.objects.get(code=DISTRICT))
+    assert figures.compounds > 0
+    assert 0 < figures.organisation_covered <= figures.work_covered == figures.compounds
+    assert figures.work_share == 1.0
+
+
+# -- the cases -------------------------------------------------------------------------------------
+def test_about_3000_cases_over_the_last_90_days(demo):
+    assert demo["skipped_steps"] == 0, demo["errors"]
+    cases = Case.objects.filter(district_code=DISTRICT)
+    assert 2700 <= cases.count() <= 3300
+    now = timezone.now()
+    assert not cases.filter(reported_at__lt=now - dt.timedelta(days=91)).exists()
+    assert not cases.filter(reported_at__gt=now).exists()
+    assert cases.filter(reported_at__gt=now - dt.timedelta(days=7)).count() > 100
+    assert set(cases.values_list("status", flat=True)) == set(Status.values)
+    assert set(cases.values_list("channel", flat=True)) == set(Channel.values)
+    opened = cases.filter(status__in=OPEN_STATUSES)
+    assert set(opened.values_list("light", flat=True)) == set(Light.values)
+    assert cases.filter(status=Status.CLOSED).count() > cases.count() * 0.7  # older ones are mostly closed
+    assert demo["cases"] == cases.count() and sum(demo["by_status"].values()) == cases.count()
+
+
+def test_cases_take_every_path(demo):
+    cases = Case.objects.filter(district_code=DISTRICT)
+    ratings = dict(cases.exclude(rating="").values_list("rating").annotate(n=Count("pk")))
+    assert ratings["satisfied"] > ratings["basically"] > 0 and ratings["unsatisfied"] > 0
+    assert ratings["satisfied"] > 0.6 * sum(ratings.values())
+    for flag in ["reopen_count", "rework_count", "return_count", "escalation_count"]:
+        assert cases.filter(**{f"{flag}__gt": 0}).exists(), flag
+    assert cases.filter(supervised=True).exists() and cases.filter(whistled=True).exists()
+    assert cases.filter(small_loop=True).count() > cases.count() / 3
+    assert cases.filter(lat__isnull=True).exists() and cases.filter(unit__code=DISTRICT).exists()
+    assert cases.filter(channel="hotline").exclude(external_id="").exclude(contact_name="").exists()
+    # Grid patrol: many closed on the spot, at the moment of the report, with a photo.
+    on_the_spot = cases.filter(channel="patrol", closed_at=F("reported_at"), photos__stage="report")
+    assert on_the_spot.count() > cases.filter(channel="patrol").count() / 4
+    actions = set(TimelineEntry.objects.filter(case__district_code=DISTRICT).values_list("action", flat=True))
+    assert {"grant_extension", "refuse_extension", "suspend", "resume", "merge", "reject", "return", "escalate",
+            "whistle", "report_in", "report_in_missed", "rate_department", "reopen", "supervise"} <= actions
+    calls = WhistleCall.objects.filter(whistle__case__district_code=DISTRICT)
+    assert calls.filter(reported_at__isnull=False, late=False).exists()
+    assert calls.filter(late=True).exists() and calls.filter(missed=True, reported_at__isnull=True).exists()
+    # Hot spots: one matter keeps coming back in a few grids.
+    top = (cases.values("category", "unit__parent").annotate(n=Count("pk")).order_by("-n")[0])
+    assert top["n"] >= 15
+
+
+def test_timelines_verify(demo):
+    ids = list(Case.objects.filter(district_code=DISTRICT).values_list("pk", flat=True))
+    sample = random.Random(4).sample(ids, 80)
+    sample += list(Case.objects.filter(merged_cases__isnull=False).values_list("pk", flat=True)[:10])
+    for case in Case.objects.filter(pk__in=sample):
+        assert timeline.verify(case), case.code
+        moments = list(case.timeline.order_by("seq").values_list("at", flat=True))
+        assert moments == sorted(moments), case.code  # history replayed in order
+
+
+def test_the_resident_sees_their_own_cases(demo):
+    resident = User.objects.get(username="resident")
+    mine = visible(resident, Case.objects.all())
+    assert 3 <= mine.count() <= 30
+    assert all(case.reporter_id == resident.person.pk or case.merged_cases.filter(reporter=resident.person).exists()
+               for case in mine)
+    assert mine.exclude(rating="").exists() or mine.filter(status__in=OPEN_STATUSES).exists()
+
+
+def test_scope_holds_on_the_demo_cases(demo):
+    worker = User.objects.get(username="grid_worker")
+    micro = RoleAssignment.objects.get(user=worker).unit.code
+    seen = visible(worker, Case.objects.all())
+    assert seen.exists()
+    assert all(code.startswith(micro) or handler == worker.pk
+               for code, handler in seen.values_list("unit__code", "handler_user"))
+    assert seen.count() < Case.objects.count() / 20
+    dispatcher = User.objects.get(username="street_dispatcher")
+    street = visible(dispatcher, Case.objects.all())
+    assert street.exists()
+    assert set(code[:9] for code in street.values_list("unit__code", flat=True)) == {"510113002"}
+    assert Case.objects.exclude(unit__code__startswith="510113002").exclude(pk__in=street).exists()
+    chengguan = visible(User.objects.get(username="dept_chengguan"), Case.objects.all())
+    assert chengguan.exists() and chengguan.count() < Case.objects.count()
+
+
+def test_generation_is_deterministic_for_a_seed(demo):
+    """Twice the same small replay (at a fixed "now", rolled back each time): same cases, same paths."""
+    at = timezone.make_aware(dt.datetime(2025, 3, 14, 16, 0))
+
+    def replay():
+        with transaction.atomic():
+            summary = generate_cases(count=50, days=10, seed=7, now=at)
+            cases = Case.objects.filter(reported_at__lte=at, reported_at__gte=at - dt.timedelta(days=11))
+            snapshot = [(c.code, c.status, c.channel, c.category_id, c.unit_id, c.light, c.reported_at, c.rating,
+                         tuple(c.timeline.order_by("seq").values_list("action", "actor", "at")))
+                        for c in cases.order_by("code")]
+            transaction.set_rollback(True)
+        return summary, snapshot
+
+    first, again = replay(), replay()
+    assert first[0]["cases"] == 50 and first[0]["skipped_steps"] == 0
+    assert first[1] == again[1]
