@@ -9,8 +9,9 @@ from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gridgov.catalogue.models import Category
 from gridgov.cases.models import Case, Channel, Status
@@ -50,7 +51,8 @@ def o311(world):
     # had other ids (PostgreSQL does not reuse them), so start from this test's units.
     locate.invalidate()
     world.key = issue(world.units["district"])
-    world.http = Client(enforce_csrf_checks=True)  # the POST must not need a CSRF token
+    # The POST must not need a CSRF token; texts are checked in English (Chinese is the default).
+    world.http = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
     return world
 
 
@@ -225,7 +227,10 @@ def test_fixmystreet_round_trip(o311):
     assert got["agency_responsible"] == o311.units["A1-1"].name  # the grid handling it
     assert got["media_url"] == "https://fms.example/photo/42.0.full.jpeg"
     assert (float(got["lat"]), float(got["long"])) == IN_A1_1 and got["address"] == "3栋2单元门口"
-    assert got["status_notes"]  # the platform's finer status, "dispatched"
+    assert got["status_notes"] == "Dispatched"  # the platform's finer status
+    default = Client().get(f"{BASE}requests/{case.code}.xml")  # no Accept-Language: the district's language
+    with translation.override(settings.LANGUAGE_CODE):
+        assert xml(default).findtext("request/status_notes") == str(Status.DISPATCHED.label)
 
     # Closed through the platform's own services: closed, with what was done.
     worker = o311.users["grid_worker"]
