@@ -215,6 +215,7 @@ def hammer(port: int, path: str, headers: dict, bodies: list, seconds: float, cl
 
 def run_one(label: str, url: str, args) -> dict | None:
     home = Path(tempfile.mkdtemp(prefix="gridgov-bench-"))
+    (home / "staticfiles").mkdir()  # WhiteNoise warns about a missing STATIC_ROOT otherwise
     print(f"\n== {label}: {url}")
     try:
         env = {**os.environ, "DATABASE_URL": url, "GRIDGOV_HOME": str(home), "PYTHONPATH": os.pathsep.join(

@@ -125,6 +125,11 @@ class Case(models.Model):
             models.Index(fields=["district_code", "status", "light"], name="case_board"),
             models.Index(fields=["queue", "status"], name="case_queue"),
         ]
+        constraints = [
+            # A hotline order or an Open311 request is filed once per district and channel.
+            models.UniqueConstraint(fields=["district_code", "channel", "external_id"], name="case_external_once",
+                                    condition=~models.Q(external_id="")),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.title}"

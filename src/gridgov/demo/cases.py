@@ -27,7 +27,7 @@ import math
 import random
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
@@ -42,16 +42,16 @@ from shapely.prepared import prep
 from tqdm import tqdm
 
 from gridgov.accounts.models import Role, RoleAssignment
+from gridgov.cases.models import OPEN_STATUSES, Case, Channel, Rating, Status
+from gridgov.cases.services import actors, intake, lifecycle, watch
+from gridgov.cases.services import whistle as whistles
 from gridgov.catalogue.models import Category
 from gridgov.core import clock
 from gridgov.people.models import Person
 from gridgov.structure.models import Compound, Department, Unit, UnitKind
 from gridgov.workdays.services import add_working_days
 
-from ..cases.models import OPEN_STATUSES, Case, Channel, Rating, Status, WhistleCall
-from ..cases.services import actors, intake, lifecycle, watch
-from ..cases.services import whistle as whistles
-from .services import DISTRICT, PASSWORD, SEED
+from .services import DISTRICT, GIVEN, PASSWORD, SEED, SURNAMES
 
 MINUTE, HOUR, DAY = dt.timedelta(minutes=1), dt.timedelta(hours=1), dt.timedelta(days=1)
 
@@ -109,18 +109,19 @@ def ensure_staff(district_code: str = DISTRICT) -> int:
     One PBKDF2 hash serves them all (hashing each would cost most of a minute on a small machine;
     they share the one published demo password anyway)."""
     district = Unit.objects.get(code=district_code)
-    taken = {("street", "510113002"), ("community", "510113002001"), ("department", "chengguan")}
+    # Posts a main login already holds (street_dispatcher, community_staff, dept_chengguan) keep it.
+    held = set(RoleAssignment.objects.filter(unit__district_code=district_code).values_list("role", "unit__code"))
+    staffed = set(RoleAssignment.objects.filter(role=Role.DEPARTMENT_STAFF, department__district=district)
+                  .values_list("department__code", flat=True))
+    posts = {UnitKind.GRID: ("gw", Role.GRID_WORKER), UnitKind.STREET: ("sd", Role.STREET_DISPATCHER),
+             UnitKind.COMMUNITY: ("cs", Role.COMMUNITY_STAFF)}
     wanted = []  # (username, role, unit, department)
-    for unit in Unit.objects.filter(district_code=district_code,
-                                    kind__in=[UnitKind.STREET, UnitKind.COMMUNITY, UnitKind.GRID]).order_by("code"):
-        if unit.kind == UnitKind.GRID:
-            wanted.append((f"gw_{unit.code}", Role.GRID_WORKER, unit, None))
-        elif unit.kind == UnitKind.STREET and ("street", unit.code) not in taken:
-            wanted.append((f"sd_{unit.code}", Role.STREET_DISPATCHER, unit, None))
-        elif unit.kind == UnitKind.COMMUNITY and ("community", unit.code) not in taken:
-            wanted.append((f"cs_{unit.code}", Role.COMMUNITY_STAFF, unit, None))
+    for unit in Unit.objects.filter(district_code=district_code, kind__in=list(posts)).order_by("code"):
+        prefix, role = posts[unit.kind]
+        if role == Role.GRID_WORKER or (role, unit.code) not in held:  # every basic grid gets its own worker
+            wanted.append((f"{prefix}_{unit.code}", role, unit, None))
     for department in Department.objects.filter(district=district).order_by("code"):
-        if ("department", department.code) not in taken:
+        if department.code not in staffed:
             wanted.append((f"dept_{department.code}", Role.DEPARTMENT_STAFF, district, department))
     existing = set(User.objects.filter(username__in=[w[0] for w in wanted]).values_list("username", flat=True))
     wanted = [w for w in wanted if w[0] not in existing]
@@ -128,16 +129,14 @@ def ensure_staff(district_code: str = DISTRICT) -> int:
         return 0
     password = make_password(PASSWORD)
     rng = random.Random(f"{SEED}:staff")
-    from .services import GIVEN, SURNAMES
-
     users = User.objects.bulk_create([
-        User(username=username, password=password, first_name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN))
+        User(username=username, password=password, first_name=_name(rng))
         for username, *_rest in wanted])
     if any(user.pk is None for user in users):  # a backend that does not return ids from bulk inserts
         users = list(User.objects.filter(username__in=[w[0] for w in wanted]).order_by("pk"))
         users.sort(key=lambda user: [w[0] for w in wanted].index(user.username))
     RoleAssignment.objects.bulk_create([RoleAssignment(user=user, role=role, unit=unit, department=department)
-                                        for user, (_name, role, unit, department) in zip(users, wanted)])
+                                        for user, (_username, role, unit, department) in zip(users, wanted)])
     return len(users)
 
 
@@ -177,6 +176,7 @@ class World:
     users: dict  # username -> User
     names: dict  # street and community code -> short name
     workers: dict  # unit code (micro or grid) -> User, mirroring intake.on_duty's first tiers
+    dispatchers: dict  # street or community code -> its first dispatcher / staff (a main login first)
     departments: dict  # code -> Department
     department_users: dict  # department code -> User
     categories: list
@@ -194,16 +194,11 @@ class World:
         return self.workers.get(unit.code) or self.workers.get(unit.code[:15])
 
     def dispatcher_for(self, queue: Unit) -> User:
-        if queue.kind == UnitKind.COMMUNITY:
-            return self.users.get(f"cs_{queue.code}") or self.users["community_staff"]
-        if queue.kind == UnitKind.STREET:
-            return self.users.get(f"sd_{queue.code}") or self.users["street_dispatcher"]
-        return self.users["district_dispatcher"]
+        """Who works a queue: its community's staff, its street's dispatcher, or the district's."""
+        return self.dispatchers.get(queue.code) or self.users["district_dispatcher"]
 
     def street_dispatcher_for(self, unit: Unit) -> User | None:
-        if len(unit.code) < 9:
-            return None
-        return self.users.get(f"sd_{unit.code[:9]}") or self.users["street_dispatcher"]
+        return self.dispatchers.get(unit.code[:9]) if len(unit.code) >= 9 else None
 
 
 def _world(district_code: str) -> World:
@@ -212,7 +207,8 @@ def _world(district_code: str) -> World:
     units = Unit.objects.filter(district_code=district_code, kind__in=[UnitKind.GRID, UnitKind.MICROGRID,
                                                                       UnitKind.COMMUNITY]).order_by("code")
     villages = set()
-    names = dict(Unit.objects.filter(district_code=district_code, kind=UnitKind.STREET).values_list("code", "short_name"))
+    streets = Unit.objects.filter(district_code=district_code, kind=UnitKind.STREET)
+    names = dict(streets.values_list("code", "short_name"))
     for unit in units:
         if unit.kind == UnitKind.COMMUNITY:
             names[unit.code] = unit.short_name
@@ -232,14 +228,17 @@ def _world(district_code: str) -> World:
             "pk", "name", "unit_id", "user_id").order_by("pk"):
         residents[person.unit_id].append(person)
     # One instance per user for the whole replay: the scope each transition checks is cached on it.
-    by_pk = {user.pk: user for user in User.objects.filter(role_assignments__unit__district_code=district_code)}
+    by_pk = {user.pk: user for user in
+             User.objects.filter(role_assignments__unit__district_code=district_code).distinct()}
     users = {user.username: user for user in by_pk.values()}
-    workers, department_users = {}, {}
+    workers, dispatchers, department_users = {}, {}, {}
     for assignment in RoleAssignment.objects.filter(unit__district_code=district_code).select_related(
             "unit", "department").order_by("pk"):
         user = by_pk[assignment.user_id]
         if assignment.role == Role.GRID_WORKER:
             workers.setdefault(assignment.unit.code, user)
+        elif assignment.role in (Role.STREET_DISPATCHER, Role.COMMUNITY_STAFF):
+            dispatchers.setdefault(assignment.unit.code, user)
         elif assignment.role == Role.DEPARTMENT_STAFF:
             department_users.setdefault(assignment.department.code, user)
     departments = {d.code: d for d in Department.objects.filter(district=district)}
@@ -247,7 +246,8 @@ def _world(district_code: str) -> World:
     resident = users["resident"]
     units = {unit.pk: unit for unit in Unit.objects.filter(district_code=district_code).defer("boundary")}
     return World(units=units, district=district, micros=micros, micro_weights=weights, grids=grids, compounds=compounds,
-                 residents=residents, users=users, names=names, workers=workers, departments=departments,
+                 residents=residents, users=users, names=names, workers=workers, dispatchers=dispatchers,
+                 departments=departments,
                  department_users=department_users, categories=categories,
                  by_code={c.code: c for c in categories}, categories_by_pk={c.pk: c for c in categories},
                  resident=resident)
@@ -272,7 +272,8 @@ def _report_times(rng: random.Random, count: int, days: int, end: dt.datetime) -
     while len(times) < count:
         day = rng.choices(day_list, day_weights)[0]
         hour = rng.choices(range(24), HOUR_WEIGHTS)[0]
-        moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)) + dt.timedelta(seconds=rng.randrange(3600)))
+        moment = dt.datetime.combine(day, dt.time(hour)) + dt.timedelta(seconds=rng.randrange(3600))
+        moment = timezone.make_aware(moment)
         if start <= moment <= end - 10 * MINUTE:
             times.append(moment)
     return sorted(times)
@@ -289,8 +290,6 @@ def _point(rng: random.Random, prepared, polygon) -> tuple[float, float]:
 
 
 def _name(rng: random.Random) -> str:
-    from .services import GIVEN, SURNAMES
-
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2])))
 
 
@@ -480,7 +479,8 @@ class _Replay:
         assisting departments; ``no_grid`` after the grid has returned or escalated it."""
         world = self.world
         dispatcher = world.dispatcher_for(world.unit(case.queue_id))
-        category, unit, queue = world.categories_by_pk[case.category_id], world.unit(case.unit_id), world.unit(case.queue_id)
+        category = world.categories_by_pk[case.category_id]
+        unit, queue = world.unit(case.unit_id), world.unit(case.queue_id)
         in_grid = len(unit.code) >= 15
         if queue.kind == UnitKind.COMMUNITY and category.on_grid_list and in_grid and not no_grid \
                 and rng.random() < 0.8:
@@ -511,8 +511,9 @@ class _Replay:
         then handle and have it verified."""
         world = self.world
         whistled = []
-        if kind == "department" and case.level == "street" and rng.random() < (0.25 if plan.channel == Channel.LEADER
-                                                                                else 0.06):
+        whistle_share = 0.25 if plan.channel == Channel.LEADER else 0.06
+        street = world.street_dispatcher_for(world.unit(case.unit_id))
+        if kind == "department" and case.level == "street" and street is not None and rng.random() < whistle_share:
             whistled = yield from self.whistle(rng, case)
         yield self.later(rng, (25 if kind == "grid" else 50) * MINUTE, 1.0, office=kind != "grid")
         if wrong or (not again and rng.random() < 0.025):
@@ -570,7 +571,8 @@ class _Replay:
         return case
 
     def verify(self, rng, case: Case):
-        verifier = self.world.worker_for(self.world.unit(case.unit_id))  # None: a case never located is checked by phone
+        # None (the platform) for a case never located: the hotline checks it by phone.
+        verifier = self.world.worker_for(self.world.unit(case.unit_id))
         yield self.later(rng, 3 * HOUR, 0.8, office=True)
         if rng.random() < 0.04:
             case = lifecycle.verify(verifier, case, False, "现场核查问题仍未解决，请返工")
@@ -630,7 +632,7 @@ class _Replay:
                 yield from self.after_closing(rng, case, plan, again=True)
 
 
-def _summary(case_ids, started: float, staff: int, errors: list[str], tick) -> dict:
+def _summary(case_ids, started: float, staff: int, errors: list[str], tick, steps: int = 0) -> dict:
     cases = Case.objects.filter(pk__in=case_ids)
     count = lambda column, rows=cases: dict(Counter(rows.values_list(column, flat=True)))  # noqa: E731
     return {
@@ -639,6 +641,7 @@ def _summary(case_ids, started: float, staff: int, errors: list[str], tick) -> d
         "by_channel": count("channel"),
         "open_by_light": count("light", cases.filter(status__in=OPEN_STATUSES)),
         "staff_accounts": staff,
+        "steps": steps,
         "skipped_steps": len(errors),
         "errors": errors[:10],
         "tick": str(tick) if tick else "",
@@ -670,4 +673,4 @@ def generate_cases(count: int = 3000, days: int = 90, seed=SEED, progress: bool 
         else:
             with clock.frozen(now.astimezone(dt.timezone.utc)):
                 report = watch.tick()
-    return _summary([p.case_id for p in plans if p.case_id], started, staff, replay.errors, report)
+    return _summary([p.case_id for p in plans if p.case_id], started, staff, replay.errors, report, replay.steps)
