@@ -73,6 +73,12 @@ def press(page, case, action):
     card(page, case).locator(f"button[data-action='{action}']").click()
 
 
+def open_form(page, case, action):
+    """Tap the button that unfolds an action's form, and wait until it has finished unfolding."""
+    press(page, case, action)
+    card(page, case).locator(f"#act-{case.pk}-{action}.show").wait_for()
+
+
 def submit(page, case, action):
     card(page, case).locator(f"#act-{case.pk}-{action} button[type=submit]").click()
 
@@ -121,19 +127,19 @@ def test_small_loop_from_a_phone(sign_in, live_server, live_world, picture):
     shot(worker, "tasks-phone")
     press(worker, case, "acknowledge")
     wait_for_action(worker, case, "handle")
-    press(worker, case, "handle")
+    open_form(worker, case, "handle")
     worker.fill(f"#id_{case.pk}_handle_note", "已联系保洁清运，现场已清理干净。")
     worker.set_input_files(f"#id_{case.pk}_handle_photos", picture)
     shot(worker, "handle-phone")
     submit(worker, case, "handle")
     wait_for_action(worker, case, "verify")
-    press(worker, case, "verify")
+    open_form(worker, case, "verify")
     submit(worker, case, "verify")
     card(worker, case).locator(".gg-status-closed").wait_for()
     assert Case.objects.get().status == Status.CLOSED and case.photos.filter(stage="handle").count() == 1
 
     resident.goto(f"{live_server.url}/cases/mine/")
-    press(resident, case, "rate")
+    open_form(resident, case, "rate")
     resident.click(f"label[for=id_{case.pk}_rate_rating_0]")  # 满意
     shot(resident, "rate-phone")
     submit(resident, case, "rate")
@@ -164,7 +170,7 @@ def test_big_loop_through_a_department(sign_in, live_server, live_world):
     dispatcher.goto(f"{live_server.url}/cases/queues/")
     press(dispatcher, case, "accept")
     wait_for_action(dispatcher, case, "dispatch")
-    press(dispatcher, case, "dispatch")
+    open_form(dispatcher, case, "dispatch")
     form = card(dispatcher, case).locator(f"#act-{case.pk}-dispatch")
     assert form.locator("input[name=target][value=department]").is_checked()  # preset from the catalogue
     assert form.locator(f"select[name=lead]").input_value() == str(live_world.departments["chengguan"].pk)
@@ -178,7 +184,7 @@ def test_big_loop_through_a_department(sign_in, live_server, live_world):
     department.goto(f"{live_server.url}/cases/department/")
     press(department, case, "acknowledge")
     wait_for_action(department, case, "handle")
-    press(department, case, "handle")
+    open_form(department, case, "handle")
     department.fill(f"#id_{case.pk}_handle_note", "已责令拆除，现场复查完毕。")
     shot(department, "department-phone")
     submit(department, case, "handle")

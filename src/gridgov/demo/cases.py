@@ -462,7 +462,7 @@ class _Replay:
         if case.status == Status.REPORTED:
             # The district's queue (cases nobody could locate) is the slowest; now and then a queue
             # has a backlog of a day or two.
-            wait = (90 if queue.kind == UnitKind.DISTRICT else 35) * MINUTE * (30 if rng.random() < 0.04 else 1)
+            wait = (90 if queue.kind == UnitKind.DISTRICT else 35) * MINUTE * (25 if rng.random() < 0.08 else 1)
             yield self.later(rng, wait, office=True)
             if not again and rng.random() < 0.05:
                 reason, note = rng.choice(REJECT)
@@ -515,7 +515,8 @@ class _Replay:
         street = world.street_dispatcher_for(world.unit(case.unit_id))
         if kind == "department" and case.level == "street" and street is not None and rng.random() < whistle_share:
             whistled = yield from self.whistle(rng, case)
-        yield self.later(rng, (25 if kind == "grid" else 50) * MINUTE, 1.0, office=kind != "grid")
+        response = (25 if kind == "grid" else 50) * MINUTE * (10 if kind != "grid" and rng.random() < 0.08 else 1)
+        yield self.later(rng, response, 1.0, office=kind != "grid")
         if wrong or (not again and rng.random() < 0.025):
             case = lifecycle.return_case(handler, case, RETURN_REASONS[0 if kind == "department" else
                                                                        rng.choice([1, 2])])
