@@ -379,3 +379,24 @@ def test_available_actions_follow_state_and_role(world):
     assert "supervise" in available_actions(world.users["district_dispatcher"], case)
     closed = close_small_case(world)
     assert available_actions(world.users["resident"], closed) == ["rate"]
+
+
+def test_an_assisting_department_acknowledges_and_gives_feedback_on_its_own_assignment(world):
+    from django.contrib.auth.models import User
+
+    from gridgov.accounts.models import RoleAssignment
+    from gridgov.cases.services.available import available_actions
+
+    dispatcher = world.users["street_dispatcher"]
+    case = lifecycle.dispatch(dispatcher, lifecycle.accept(dispatcher, report(world, "big")),
+                              lead=world.departments["chengguan"], assisting=[world.departments["gongan"]])
+    police = User.objects.create_user("police2")
+    RoleAssignment.objects.create(user=police, role="department_staff", unit=world.units["district"],
+                                  department=world.departments["gongan"])
+    case = lifecycle.acknowledge(world.users["dept_chengguan"], case)  # the lead: the case is acknowledged
+    assert available_actions(police, case) == ["acknowledge", "return"]
+    case = lifecycle.acknowledge(police, case)
+    assert available_actions(police, case) == ["handle"]
+    case = lifecycle.handle(police, case, "已配合调查")
+    assert case.status == Status.ACKNOWLEDGED and case.assignments.get(lead=False).status == "handled"
+    assert available_actions(police, case) == []

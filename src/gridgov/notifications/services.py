@@ -7,10 +7,11 @@ external channels are called only after it commits, so a rolled-back change send
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gridgov.accounts.models import Role, RoleAssignment
+from gridgov.core import clock
 
 from . import channels
 from .models import Kind, Notification
@@ -100,4 +101,4 @@ def mark_read(user, pks=None) -> int:
     rows = unread(user)
     if pks is not None:
         rows = rows.filter(pk__in=pks)
-    return rows.update(read_at=timezone.now())
+    return rows.update(read_at=clock.now())

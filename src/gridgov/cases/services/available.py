@@ -13,6 +13,7 @@ HANDLER_ACTIONS = {
     Status.DISPATCHED: ["acknowledge", "return"],
     Status.ACKNOWLEDGED: ["handle", "escalate", "request_extension"],
 }
+ASSISTING_ACTIONS = {"dispatched": ["acknowledge", "return"], "acknowledged": ["handle"]}
 SUSPENDABLE = [Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED, Status.ACKNOWLEDGED, Status.HANDLED]
 
 
@@ -35,7 +36,11 @@ def available_actions(user, case) -> list[str]:
             found.append("resume")
         if case.status == Status.ACKNOWLEDGED and case.extensions.filter(granted__isnull=True).exists():
             found.append("decide_extension")
-    if actors.is_handler(user, case):
+    assignment = actors.active_assignment(user, case)
+    if assignment is not None and not assignment.lead:
+        # An assisting department (协办) works on its own assignment, whatever the case's state.
+        found += ASSISTING_ACTIONS.get(assignment.status, [])
+    elif actors.is_handler(user, case):
         for action in HANDLER_ACTIONS.get(case.status, []):
             pending = action == "request_extension" and case.extensions.filter(granted__isnull=True).exists()
             if not pending and action not in found:
