@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswit
                                        "run with DATABASE_URL=postgresql://…")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_dispatchers_at_once_exactly_one_wins(world):
     assert connection.vendor == "postgresql"
     case = intake.report(district=world.units["district"], channel="hotline", title="违章搭建",

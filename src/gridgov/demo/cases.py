@@ -18,6 +18,11 @@ basic grid (``gw_<grid code>``), a dispatcher per street (``sd_<street code>``),
 (``cs_<community code>``) and per department (``dept_<code>``), all with the demo password. Where a
 main login already holds the post (``street_dispatcher`` in 大弯街道, ``community_staff`` in 怡湖社区,
 ``dept_chengguan``), it is the actor.
+
+Cost: the replay is bound by the services themselves — each transition reads and locks the row
+through the actor's scope, saves it, appends a hash-chained timeline entry and resolves who to
+notify, about ten queries — so a case's history (six to eight transitions) costs some 60–70 ms of
+CPU on a small machine, and 3,000 cases a little over three minutes.
 """
 import contextlib
 import datetime as dt
@@ -26,6 +31,7 @@ import io
 import math
 import random
 import time
+import traceback
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -312,6 +318,7 @@ def _plans(world: World, count: int, days: int, seed, end: dt.datetime) -> list[
     resident_micro = micro_index.get(resident_person.unit_id)
     plans: list[Plan] = []
     app_count = 0
+    numbers = Counter()  # external numbers: the hotline's per day, a sensor's per micro-grid and day
     for index, at in enumerate(times):
         channel = _weighted(rng, CHANNELS)
         micro_i = rng.choices(range(len(world.micros)), world.micro_weights)[0]
@@ -359,8 +366,10 @@ def _plans(world: World, count: int, days: int, seed, end: dt.datetime) -> list[
             plan.reporter = rng.choice(people) if people and rng.random() < 0.6 else None
             plan.contact_name = plan.reporter.name if plan.reporter else _name(rng)
             plan.contact_phone = f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
-            if channel == Channel.HOTLINE:
-                plan.external_id = f"12345-{timezone.localtime(at):%Y%m%d}-{rng.randrange(10**5):05d}"
+            if channel == Channel.HOTLINE:  # the 12345 centre's own order number, unique per day
+                day = timezone.localtime(at).date()
+                numbers[day] += 1
+                plan.external_id = f"12345-{day:%Y%m%d}-{numbers[day]:05d}"
             else:
                 plan.title = rng.choice(["来信反映：", "来访反映：", "网络问政：", ""]) + plan.title
         elif channel == Channel.PATROL:
@@ -369,7 +378,9 @@ def _plans(world: World, count: int, days: int, seed, end: dt.datetime) -> list[
             plan.close_now = rng.random() < 0.55
             plan.photos = 1 if plan.close_now or rng.random() < 0.5 else 0
         elif channel == Channel.SENSOR:
-            plan.external_id = f"IOT-{micro.code[6:]}-{rng.randrange(100):02d}"
+            day = timezone.localtime(at).date()  # the sensor platform's alarm number: device, day, sequence
+            numbers[micro.code, day] += 1
+            plan.external_id = f"IOT-{micro.code[6:]}-{day:%Y%m%d}-{numbers[micro.code, day]:02d}"
             plan.title = f"{SENSOR_CATEGORIES.get(category.code, '感知设备告警')}：{place}"
         elif channel == Channel.LEADER:
             plan.reported_by = world.users["district_dispatcher"]
@@ -400,24 +411,27 @@ class _Replay:
     def run(self) -> None:
         heap, order = [], 0
         for plan in self.plans:
-            heap.append((plan.at, order, self.story(plan)))
+            heap.append((plan.at, order, plan.index, self.story(plan)))
             order += 1
         heapq.heapify(heap)
         while heap:
-            at, _order, story = heapq.heappop(heap)
+            at, _order, index, story = heapq.heappop(heap)
             clock.set(at.astimezone(dt.timezone.utc))  # the platform's times are UTC, as timezone.now()'s
             try:
                 following = next(story)
             except StopIteration:
                 continue
             except (ValidationError, PermissionDenied, Http404) as error:  # a story that went wrong stops there
-                self.errors.append(f"{type(error).__name__}: {error}")
+                line = next((frame for frame in reversed(traceback.extract_tb(error.__traceback__))
+                             if frame.filename == __file__), None)
+                self.errors.append(f"case {index} ({self.plans[index].channel}, line {line.lineno if line else '?'}: "
+                                   f"{line.line if line else ''}): {type(error).__name__}: {error}")
                 continue
             self.steps += 1
             following = max(following, at + dt.timedelta(seconds=1))
             if following <= self.end:
                 order += 1
-                heapq.heappush(heap, (following, order, story))
+                heapq.heappush(heap, (following, order, index, story))
             else:
                 story.close()  # the rest of this case's history lies in the future
         self.bar.close()

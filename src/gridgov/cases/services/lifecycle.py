@@ -47,12 +47,16 @@ def transition(func):
     @wraps(func)
     def run(actor, case, *args, **kwargs):
         with transaction.atomic():
-            # Only whether the case is in the actor's scope matters here, not its row; and every
-            # transition recomputes the light from the category's limits, so it comes with the row
-            # (only the case's row is locked).
-            if actor is not None and not visible(actor, Case.objects.filter(pk=case.pk)).exists():
+            # One query reads and locks the row through the actor's scope (outside it: 404, as
+            # get_visible_or_404 answers). Every transition recomputes the light from the
+            # category's limits, so the category comes with it; only the case's row is locked.
+            cases = Case.objects.select_for_update(of=("self",)).select_related("category")
+            try:
+                locked = (cases if actor is None else visible(actor, cases)).get(pk=case.pk)
+            except Case.DoesNotExist:
+                if actor is None:
+                    raise
                 raise Http404
-            locked = Case.objects.select_for_update(of=("self",)).select_related("category").get(pk=case.pk)
             func(actor, locked, *args, **kwargs)
             return locked
 

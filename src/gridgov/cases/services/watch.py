@@ -58,7 +58,7 @@ def tick(now=None) -> TickReport:
     now = now or clock.now()
     report = TickReport()
     with translation.override(settings.LANGUAGE_CODE):
-        for pk in Case.objects.filter(status__in=WATCHED).values_list("pk", flat=True).iterator():
+        for pk in list(Case.objects.filter(status__in=WATCHED).values_list("pk", flat=True)):
             with transaction.atomic():
                 case = Case.objects.select_for_update().select_related("category").get(pk=pk)
                 report.checked += 1

@@ -16,9 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval, once, **options):
         while True:
-            close_old_connections()
             self.stdout.write(str(tick()))
             self.stdout.flush()
             if once:
                 return
             time.sleep(interval)
+            close_old_connections()  # a long-lived process must not keep a connection the server dropped
