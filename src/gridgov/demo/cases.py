@@ -168,6 +168,7 @@ class Plan:
     close_now: bool = False
     photos: int = 0
     duplicate_of: int | None = None
+    stall: str = ""  # an open state the case stops in, waiting (see _stalls)
     case_id: int | None = None
 
 
@@ -386,7 +387,26 @@ def _plans(world: World, count: int, days: int, seed, end: dt.datetime) -> list[
             plan.reported_by = world.users["district_dispatcher"]
             plan.title = f"领导交办：{world.names[micro.code[:12]]}{category.name}问题"
         plans.append(plan)
+    _stalls(plans, seed, end)
     return plans
+
+
+def _stalls(plans: list[Plan], seed, end: dt.datetime) -> None:
+    """Whatever the hour "now" is, a few cases of the last days wait in each open state: in a
+    queue not yet accepted or dispatched, not yet acknowledged, being handled, suspended, or handled
+    and waiting for verification. (Most open cases are open because their next step lies after now.)"""
+    rng = random.Random(f"{seed}:stalls")
+    recent = [p for p in plans if end - 3 * DAY <= p.at <= end - 4 * HOUR and p.duplicate_of is None
+              and not p.close_now]
+    rng.shuffle(recent)
+    big_loop = lambda p: p.channel != Channel.PATROL and (p.point is None or not p.category.on_grid_list)  # noqa: E731
+    verified = lambda p: p.category.needs_verification  # noqa: E731
+    wanted = [("reported", 3, big_loop), ("accepted", 3, big_loop), ("dispatched", 3, None),
+              ("acknowledged", 2, None), ("suspended", 2, None), ("handled", 3, verified)]
+    for state, count, fits in wanted:
+        chosen = [p for p in recent if not p.stall and (fits is None or fits(p))][:count]
+        for plan in chosen:
+            plan.stall = state
 
 
 # -- the replay --------------------------------------------------------------------------------
@@ -473,6 +493,8 @@ class _Replay:
         """A dispatcher accepts (or rejects) the case, may pass it up a level, and dispatches it."""
         queue = self.world.unit(case.queue_id)
         dispatcher = self.world.dispatcher_for(queue)
+        if plan.stall == "reported" and case.status == Status.REPORTED:
+            return case
         if case.status == Status.REPORTED:
             # The district's queue (cases nobody could locate) is the slowest; now and then a queue
             # has a backlog of a day or two.
@@ -482,6 +504,8 @@ class _Replay:
                 reason, note = rng.choice(REJECT)
                 return lifecycle.reject(dispatcher, case, reason, note)
             case = lifecycle.accept(dispatcher, case)
+        if plan.stall == "accepted":
+            return case
         yield self.later(rng, 25 * MINUTE, office=True)
         if not again and queue.kind == UnitKind.STREET and rng.random() < 0.04:
             case = lifecycle.escalate(dispatcher, case, rng.choice(ESCALATE_NOTES))
@@ -499,7 +523,8 @@ class _Replay:
         if queue.kind == UnitKind.COMMUNITY and category.on_grid_list and in_grid and not no_grid \
                 and rng.random() < 0.8:
             if rng.random() < 0.3:
-                case = lifecycle.dispatch(dispatcher, case, to_grid=world.grids[unit.code[:15]])
+                # To the case's own (micro-)grid: its workers and those of the grid above may take it.
+                case = lifecycle.dispatch(dispatcher, case, to_grid=unit)
             else:
                 case = lifecycle.dispatch(dispatcher, case, to_user=world.worker_for(unit))
             return (yield from self.work(rng, case, plan, world.worker_for(unit), kind="grid", again=again))
@@ -524,6 +549,8 @@ class _Replay:
         """The handler's side: acknowledge (or return), maybe whistle, escalate, suspend, extend,
         then handle and have it verified."""
         world = self.world
+        if plan.stall == "dispatched":
+            return case
         whistled = []
         whistle_share = 0.25 if plan.channel == Channel.LEADER else 0.06
         street = world.street_dispatcher_for(world.unit(case.unit_id))
@@ -537,6 +564,11 @@ class _Replay:
             yield self.later(rng, 30 * MINUTE, office=True)
             return (yield from self.dispatch(rng, case, plan, again=True, no_grid=kind == "grid"))
         case = lifecycle.acknowledge(handler, case)
+        if plan.stall == "acknowledged":
+            return case
+        if plan.stall == "suspended":
+            yield self.later(rng, 2 * HOUR, office=True)
+            return lifecycle.suspend(world.dispatcher_for(world.unit(case.queue_id)), case, rng.choice(SUSPEND_REASONS))
         for helper in helpers:
             yield self.later(rng, 40 * MINUTE, office=True)
             case = lifecycle.acknowledge(helper, case)
@@ -576,7 +608,7 @@ class _Replay:
         photos = [_png(rng)] if kind == "grid" and rng.random() < 0.5 else []
         case = lifecycle.handle(handler, case, rng.choice(HANDLE_NOTES[kind]), photos=photos)
         if case.status == Status.HANDLED:
-            case = yield from self.verify(rng, case)
+            case = yield from self.verify(rng, case, plan)
         if whistled and case.status == Status.CLOSED:
             yield self.later(rng, 1 * DAY, 0.5, office=True)
             rater = world.street_dispatcher_for(world.unit(case.unit_id))
@@ -585,9 +617,11 @@ class _Replay:
                 case = whistles.rate_department(rater, case, department, score)
         return case
 
-    def verify(self, rng, case: Case):
+    def verify(self, rng, case: Case, plan: Plan):
         # None (the platform) for a case never located: the hotline checks it by phone.
         verifier = self.world.worker_for(self.world.unit(case.unit_id))
+        if plan.stall == "handled":
+            return case
         yield self.later(rng, 3 * HOUR, 0.8, office=True)
         if rng.random() < 0.04:
             case = lifecycle.verify(verifier, case, False, "现场核查问题仍未解决，请返工")
