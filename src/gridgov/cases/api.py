@@ -27,11 +27,12 @@ from ninja.params import ParamShortcut
 from ninja.params.models import Body as BodyParam, BodyModel
 from pydantic import AfterValidator
 
+from gridgov.cases.services.callers import caller_district, reports_as_resident
 from gridgov.accounts.models import Role, RoleAssignment
-from gridgov.accounts.scope import SELF_ROLES, STAFF_ROLES, get_visible_or_404, scope_for, visible
+from gridgov.accounts.scope import get_visible_or_404, scope_for, visible
 from gridgov.catalogue.models import Category
 from gridgov.structure.codes import subtree_q
-from gridgov.structure.models import Department, Unit, UnitKind
+from gridgov.structure.models import Department, Unit
 
 from .models import OPEN_STATUSES, Assignment, Case, Channel, Light, Rating, Status, WhistleCall
 from .services import actors, intake, lifecycle, timeline
@@ -432,29 +433,6 @@ class ReportIn(Schema):
                                  description="Only for callers working in several districts: which one.")
 
 
-def _district(user, wanted: str | None) -> Unit:
-    """The district the caller reports in: the one of their roles (superusers and people working
-    in several districts name it)."""
-    scope = scope_for(user)
-    mine = None if scope.everything else sorted(scope.district_codes)
-    if mine == []:
-        raise PermissionDenied(_("Your account belongs to no district, so it cannot report cases."))
-    if wanted is None:
-        if mine is None or len(mine) > 1:
-            raise ValidationError(_("Say in which district you report: give “district”."), code="district")
-        wanted = mine[0]
-    district = Unit.objects.filter(code=wanted, kind=UnitKind.DISTRICT).first()
-    if district is None or (mine is not None and wanted not in mine):
-        raise ValidationError(_("You cannot report cases in district %(code)s.") % {"code": wanted}, code="district")
-    return district
-
-
-def _is_resident(user) -> bool:
-    scope = scope_for(user)
-    return not scope.everything and bool(scope.roles & SELF_ROLES) \
-        and not scope.roles & (STAFF_ROLES | {Role.DEPARTMENT_STAFF})
-
-
 @router.post("", response={201: CaseDetailOut}, openapi_extra=_multipart("ReportIn"))
 def report_case(request, body: JsonOrForm[ReportIn]):
     """Report a case as the caller: a resident (一键响应) becomes its reporter, who follows and rates
@@ -464,8 +442,8 @@ def report_case(request, body: JsonOrForm[ReportIn]):
     worker on duty, big loop into a dispatch queue. Send a JSON body, or ``multipart/form-data``
     with the same fields plus ``photos`` file parts. Answers 201 with the new case."""
     user = request.user
-    district = _district(user, body.district)
-    resident = _is_resident(user)
+    district = caller_district(user, body.district)
+    resident = reports_as_resident(user)
     channel = body.channel or (Channel.APP if resident else Channel.PATROL if scope_for(user).roles
                                & {Role.GRID_WORKER, Role.GRID_LEADER} else Channel.OTHER)
     reporter = None

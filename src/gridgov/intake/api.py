@@ -15,8 +15,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 
+from gridgov.cases.services.callers import caller_district, reports_as_resident
 from gridgov.accounts.models import Role
-from gridgov.accounts.scope import SELF_ROLES, STAFF_ROLES, get_visible_or_404, scope_for, visible
+from gridgov.accounts.scope import get_visible_or_404, scope_for, visible
 from gridgov.cases.models import Case, Channel
 from gridgov.catalogue.models import Category
 from gridgov.structure.models import Unit, UnitKind
@@ -161,26 +162,6 @@ class HotspotOut(Schema):
 
 
 # -- helpers ------------------------------------------------------------------------------------
-def _district(user, wanted: str | None) -> Unit:
-    """The caller's district (superusers and people of several districts name it)."""
-    scope = scope_for(user)
-    mine = None if scope.everything else sorted(scope.district_codes)
-    if mine == []:
-        raise PermissionDenied(_("Your account belongs to no district."))
-    if wanted is None:
-        if mine is None or len(mine) > 1:
-            raise ValidationError(_("Say which district: give “district”."), code="district")
-        wanted = mine[0]
-    district = Unit.objects.filter(code=wanted, kind=UnitKind.DISTRICT).first()
-    if district is None or (mine is not None and wanted not in mine):
-        raise ValidationError(_("You do not work or live in district %(code)s.") % {"code": wanted}, code="district")
-    return district
-
-
-def _is_resident(user) -> bool:
-    scope = scope_for(user)
-    return not scope.everything and bool(scope.roles & SELF_ROLES) \
-        and not scope.roles & (STAFF_ROLES | {Role.DEPARTMENT_STAFF})
 
 
 def _category(code: str) -> Category:
@@ -231,8 +212,8 @@ def report(request, body: ReportIn):
     coordinates the place is read from ``address`` (and the text)."""
     user = request.user
     _both_or_neither(body.lat, body.lng)
-    district = _district(user, body.district)
-    resident = _is_resident(user)
+    district = caller_district(user, body.district)
+    resident = reports_as_resident(user)
     channel = body.channel or (Channel.APP if resident else Channel.PATROL if scope_for(user).roles
                                & {Role.GRID_WORKER, Role.GRID_LEADER} else Channel.OTHER)
     reporter = None
@@ -263,7 +244,7 @@ def recategorise(request, code: CaseCode, body: RecategoriseIn):
 def similar(request, body: SimilarIn):
     """“Already reported?”: open cases of the same category, nearby, recent and alike, best first."""
     _both_or_neither(body.lat, body.lng)
-    district = _district(request.user, body.district)
+    district = caller_district(request.user, body.district)
     unit = None
     if body.lat is None:
         resolved = resolve_address(district.code, " ".join(p for p in (body.address, body.title) if p))
@@ -302,7 +283,7 @@ def join(request, code: CaseCode, body: JoinIn):
 def address(request, text: Query[str, {"min_length": 1, "max_length": 200}],
             district: Query[str | None, {"pattern": DISTRICT_CODE}] = None):
     """The unit an address text names (street, community, compound, building), or 404."""
-    resolved = resolve_address(_district(request.user, district).code, text)
+    resolved = resolve_address(caller_district(request.user, district).code, text)
     if resolved is None:
         raise Http404
     unit = resolved.unit
@@ -320,7 +301,7 @@ def list_hotspots(request, unit: Query[str | None, {"pattern": r"^\d{6,18}$"}] =
     if unit:
         place = get_visible_or_404(user, Unit.objects.all(), code=unit)
     else:
-        place = _district(user, None)
+        place = caller_district(user, None)
     found = hot.hotspots(place.district_code, days, min_reports,
                          unit_code=None if place.kind == UnitKind.DISTRICT else place.code,
                          cases=visible(user, Case.objects.all()))
