@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
@@ -27,9 +27,9 @@ from ninja.params import ParamShortcut
 from ninja.params.models import Body as BodyParam, BodyModel
 from pydantic import AfterValidator
 
-from gridgov.cases.services.callers import caller_district, reports_as_resident
-from gridgov.accounts.models import Role, RoleAssignment
-from gridgov.accounts.scope import get_visible_or_404, scope_for, visible
+from gridgov.cases.services.callers import caller_district, channel_and_reporter
+from gridgov.accounts.models import RoleAssignment
+from gridgov.accounts.scope import get_visible_or_404, visible
 from gridgov.catalogue.models import Category
 from gridgov.structure.codes import subtree_q
 from gridgov.structure.models import Department, Unit
@@ -443,16 +443,7 @@ def report_case(request, body: JsonOrForm[ReportIn]):
     with the same fields plus ``photos`` file parts. Answers 201 with the new case."""
     user = request.user
     district = caller_district(user, body.district)
-    resident = reports_as_resident(user)
-    channel = body.channel or (Channel.APP if resident else Channel.PATROL if scope_for(user).roles
-                               & {Role.GRID_WORKER, Role.GRID_LEADER} else Channel.OTHER)
-    reporter = None
-    if resident:
-        if channel != Channel.APP:
-            raise ValidationError(_("Residents report through the app channel."), code="channel")
-        reporter = getattr(user, "person", None)
-        if reporter is None:
-            raise PermissionDenied(_("Your account is not linked to a resident record, so it cannot report as a resident."))
+    channel, reporter = channel_and_reporter(user, body.channel)
     if (body.lat is None) != (body.lng is None):
         raise ValidationError(_("Give both the latitude and the longitude, or neither."), code="location")
     category = Category.objects.filter(code=body.category).first()

@@ -10,13 +10,12 @@ no description, reporter or contact.
 import datetime as dt
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 
-from gridgov.cases.services.callers import caller_district, reports_as_resident
-from gridgov.accounts.models import Role
+from gridgov.cases.services.callers import caller_district, channel_and_reporter
 from gridgov.accounts.scope import get_visible_or_404, scope_for, visible
 from gridgov.cases.models import Case, Channel
 from gridgov.catalogue.models import Category
@@ -213,16 +212,7 @@ def report(request, body: ReportIn):
     user = request.user
     _both_or_neither(body.lat, body.lng)
     district = caller_district(user, body.district)
-    resident = reports_as_resident(user)
-    channel = body.channel or (Channel.APP if resident else Channel.PATROL if scope_for(user).roles
-                               & {Role.GRID_WORKER, Role.GRID_LEADER} else Channel.OTHER)
-    reporter = None
-    if resident:
-        if channel != Channel.APP:
-            raise ValidationError(_("Residents report through the app channel."), code="channel")
-        reporter = getattr(user, "person", None)
-        if reporter is None:
-            raise PermissionDenied(_("Your account is not linked to a resident record."))
+    channel, reporter = channel_and_reporter(user, body.channel)
     result = services.report_free_text(
         district=district, channel=channel, title=body.title, description=body.description,
         category=_category(body.category) if body.category else None, lat=body.lat, lng=body.lng,

@@ -29,3 +29,21 @@ def reports_as_resident(user) -> bool:
     scope = scope_for(user)
     return not scope.everything and bool(scope.roles & SELF_ROLES) \
         and not scope.roles & (STAFF_ROLES | {Role.DEPARTMENT_STAFF})
+
+
+def channel_and_reporter(user, channel: str | None):
+    """The channel a report comes through (residents: the app; grid staff: patrol; others: other)
+    and the reporter: a resident reports as their own person record."""
+    from gridgov.cases.models import Channel
+
+    resident = reports_as_resident(user)
+    channel = channel or (Channel.APP if resident else Channel.PATROL if scope_for(user).roles
+                          & {Role.GRID_WORKER, Role.GRID_LEADER} else Channel.OTHER)
+    if not resident:
+        return channel, None
+    if channel != Channel.APP:
+        raise ValidationError(_("Residents report through the app channel."), code="channel")
+    reporter = getattr(user, "person", None)
+    if reporter is None:
+        raise PermissionDenied(_("Your account is not linked to a resident record, so it cannot report as a resident."))
+    return channel, reporter
