@@ -3,7 +3,10 @@ report, the one-by-one push, and the answer-back (closure and rating) in the sam
 
 An order becomes a case through :func:`gridgov.cases.services.intake.report` with channel
 ``hotline``, the hotline's order number as ``external_id`` and its call time as ``reported_at``, so
-the deadline runs from when the resident called, not from when the order reached us.
+the deadline runs from when the resident called, not from when the order reached us. An order
+without coordinates is located to the place its address names (:mod:`gridgov.intake.address`), so it
+is routed like a located one; an address that names no place of the district leaves it to the
+district's queue.
 
 A batch is checked whole before anything is written (:class:`Checker`, every row, every column);
 then each accepted row is filed in its own transaction, so a refused row writes nothing and the good
@@ -35,6 +38,7 @@ from gridgov.cases.services.locate import locate
 from gridgov.catalogue.models import Category
 from gridgov.catalogue.services import XLSX_TYPE, _cell, _code, _read_table, _row_messages
 from gridgov.core import clock
+from gridgov.intake.address import resolve_address
 from gridgov.people.models import PHONE_RE
 from gridgov.structure.models import Unit, UnitKind
 
@@ -121,6 +125,7 @@ class Order:
     address: str = ""
     lat: float | None = None
     lng: float | None = None
+    unit: Unit | None = None  # without coordinates: the place the address names, if it names one
 
 
 @dataclass
@@ -237,7 +242,9 @@ def _number(value) -> float:
 
 class Checker:
     """Checks orders for one district: the categories and streets are read once, so a batch of
-    thousands of rows costs one point-in-polygon lookup per located row and no other query."""
+    thousands of rows costs one point-in-polygon lookup per located row, one address lookup per row
+    without coordinates (intake's resolver, whose name index is built once per process), and no
+    other query."""
 
     def __init__(self, district: Unit):
         self.district = district
@@ -390,7 +397,17 @@ class Checker:
             raise ValidationError(errors)
         return Order(order_no=checked["order_no"], reported_at=checked["reported_at"], category=checked["category"],
                      title=title, description=description, contact_name=texts["contact_name"],
-                     contact_phone=checked["contact_phone"], address=texts["address"], lat=lat, lng=lng)
+                     contact_phone=checked["contact_phone"], address=texts["address"], lat=lat, lng=lng,
+                     unit=self._place(texts["address"], street) if lat is None else None)
+
+    def _place(self, address: str, street: Unit | None) -> Unit | None:
+        """The unit an order without coordinates is located to: the one its 发生地址 names
+        (:func:`gridgov.intake.address.resolve_address`), unless that lies outside its 所属街道;
+        None — the district — when the address names no place of the district."""
+        resolved = resolve_address(self.district.code, address) if address else None
+        if resolved is None or (street is not None and not resolved.unit.code.startswith(street.code)):
+            return None
+        return resolved.unit
 
 
 # -- filing ---------------------------------------------------------------------------------------
@@ -429,7 +446,7 @@ def file_order(order: Order, district: Unit) -> tuple[Case, bool]:
         case = intake.report(district=district, channel=Channel.HOTLINE, external_id=order.order_no,
                              reported_at=order.reported_at, title=order.title, description=order.description,
                              category=order.category, lat=order.lat, lng=order.lng, address=order.address,
-                             contact_name=order.contact_name, contact_phone=order.contact_phone)
+                             contact_name=order.contact_name, contact_phone=order.contact_phone, unit=order.unit)
         return case, True
 
 
