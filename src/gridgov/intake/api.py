@@ -16,14 +16,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 
 from gridgov.cases.services.callers import caller_district, channel_and_reporter
-from gridgov.accounts.scope import get_visible_or_404, scope_for, visible
+from gridgov.accounts.scope import get_visible_or_404, visible
 from gridgov.cases.models import Case, Channel
 from gridgov.catalogue.models import Category
-from gridgov.structure.models import Unit, UnitKind
 
 from . import classify, duplicates, hotspots as hot, services
 from .address import resolve_address
-from .text import text_of
 
 router = Router(tags=["intake"])
 
@@ -235,13 +233,9 @@ def similar(request, body: SimilarIn):
     """“Already reported?”: open cases of the same category, nearby, recent and alike, best first."""
     _both_or_neither(body.lat, body.lng)
     district = caller_district(request.user, body.district)
-    unit = None
-    if body.lat is None:
-        resolved = resolve_address(district.code, " ".join(p for p in (body.address, body.title) if p))
-        unit = resolved.unit if resolved else None
-    found = duplicates.similar_open_cases(district.code, _category(body.category), body.lat, body.lng,
-                                          text_of(body.title, body.description), unit=unit)
-    return _similar(found)
+    return _similar(duplicates.similar_for_report(district.code, _category(body.category), title=body.title,
+                                                  description=body.description, lat=body.lat, lng=body.lng,
+                                                  address=body.address))
 
 
 @router.get("/cases/{code}/similar", response=list[SimilarOut])
@@ -259,10 +253,7 @@ def join(request, code: CaseCode, body: JoinIn):
     """“Me too”: instead of filing a new case, follow an open case of the same problem nearby (as
     offered by ``/similar``); you see its progress and may rate it when it closes."""
     _both_or_neither(body.lat, body.lng)
-    scope = scope_for(request.user)
-    master = Case.objects.filter(code=code).select_related("category").first()
-    if master is None or not (scope.everything or master.district_code in scope.district_codes):
-        raise Http404
+    master = duplicates.joinable(request.user, code)
     case = duplicates.join(request.user, master, title=body.title, description=body.description, lat=body.lat,
                            lng=body.lng, address=body.address, contact_phone=body.contact_phone)
     master.refresh_from_db(fields=["status"])
@@ -288,13 +279,7 @@ def list_hotspots(request, unit: Query[str | None, {"pattern": r"^\d{6,18}$"}] =
     first, with their cases — among the cases the caller may see (a street sees its own). ``unit``
     narrows to a street, community or grid; by default the caller's district."""
     user = request.user
-    if unit:
-        place = get_visible_or_404(user, Unit.objects.all(), code=unit)
-    else:
-        place = caller_district(user, None)
-    found = hot.hotspots(place.district_code, days, min_reports,
-                         unit_code=None if place.kind == UnitKind.DISTRICT else place.code,
-                         cases=visible(user, Case.objects.all()))
+    found = hot.visible_hotspots(user, hot.place_for(user, unit), days, min_reports)
     return [{"category": s.category.code, "category_name": s.category.name, "kind": s.kind,
              "place": s.place.code if s.place else None, "place_name": s.place.short_name if s.place else None,
              "center": list(s.center) if s.center else None, "reports": s.reports, "reporters": s.reporters,

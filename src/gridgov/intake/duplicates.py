@@ -18,6 +18,7 @@ import math
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from gridgov.accounts.scope import scope_for
@@ -103,6 +104,30 @@ def similar_open_cases(district_code: str, category, lat, lng, text: str, at: dt
         found.append((case, round(alike * proximity, 4)))
     found.sort(key=lambda item: (-item[1], item[0].reported_at))
     return found
+
+
+def similar_for_report(district_code: str, category, *, title: str, description: str = "", lat=None, lng=None,
+                       address: str = "") -> list[tuple[Case, float]]:
+    """“Already reported?” for a report being written (the report screen and ``POST
+    /api/v1/intake/similar``): with coordinates, near them; without, in the grid its address (or
+    title) names."""
+    unit = None
+    if lat is None or lng is None:
+        lat = lng = None
+        resolved = resolve_address(district_code, " ".join(p for p in (address, title) if p))
+        unit = resolved.unit if resolved else None
+    return similar_open_cases(district_code, category, lat, lng, text_of(title, description), unit=unit)
+
+
+def joinable(user, code: str) -> Case:
+    """The case ``code`` a user asks to join, found in their district(s) — not through their scope,
+    since a resident joins a case they cannot yet see (:func:`join` then checks it is one
+    :func:`similar_open_cases` offers them). 404 for a case elsewhere or none."""
+    scope = scope_for(user)
+    master = Case.objects.filter(code=code).select_related("category").first()
+    if master is None or not (scope.everything or master.district_code in scope.district_codes):
+        raise Http404
+    return master
 
 
 def similar_to_case(case: Case) -> list[tuple[Case, float]]:

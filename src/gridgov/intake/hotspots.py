@@ -24,10 +24,12 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from gridgov.accounts.scope import get_visible_or_404, visible
 from gridgov.cases.models import Case, Status
+from gridgov.cases.services.callers import caller_district
 from gridgov.core import clock
 from gridgov.structure.codes import subtree_q
-from gridgov.structure.models import Unit
+from gridgov.structure.models import Unit, UnitKind
 
 from .address import common_unit_code
 from .duplicates import METRES_PER_DEGREE
@@ -131,3 +133,21 @@ def hotspots(district_code: str, window_days: int | None = None, min_reports: in
     found.sort(key=lambda s: (-s.heat, -s.reports, s.category.code, s.kind != "unit",
                               s.place.code if s.place else ""))
     return found
+
+
+def place_for(user, unit_code: str | None = None) -> Unit:
+    """Where ``user``'s hot spots are counted: the unit ``unit_code`` when they may see it (else
+    404), by default their district."""
+    if unit_code:
+        return get_visible_or_404(user, Unit.objects.all(), code=unit_code)
+    return caller_district(user, None)
+
+
+def visible_hotspots(user, place: Unit, window_days: int | None = None, min_reports: int | None = None,
+                     now: dt.datetime | None = None) -> list[Hotspot]:
+    """The hot spots of ``place`` (a district, street, community or grid) counted over the cases
+    ``user`` may see: a street dispatcher's come from its street's cases only (the API and the
+    hot-spot page)."""
+    return hotspots(place.district_code, window_days, min_reports, now,
+                    unit_code=None if place.kind == UnitKind.DISTRICT else place.code,
+                    cases=visible(user, Case.objects.all()))
