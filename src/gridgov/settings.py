@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "gridgov.catalogue",
     "gridgov.cases",
     "gridgov.intake",
+    "gridgov.assessment",
     "gridgov.notifications",
     "gridgov.integrations",
     "gridgov.open311",

@@ -101,6 +101,11 @@ class Case(models.Model):
     extension_days = models.FloatField(_("extension (working days)"), default=0)
     suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
     suspended_seconds = models.PositiveIntegerField(_("suspended working seconds"), default=0)
+    dispatch_count = models.PositiveSmallIntegerField(_("dispatches"), default=0)
+    ack_seconds = models.PositiveIntegerField(_("working seconds to acknowledge"), null=True, blank=True,
+                                              help_text=_("From the latest dispatch to its acknowledgement."))
+    close_seconds = models.PositiveIntegerField(_("working seconds to close"), null=True, blank=True,
+                                                help_text=_("From the report to closure, less time suspended."))
     light = models.CharField(_("traffic light"), max_length=6, choices=Light.choices, default=Light.GREEN, db_index=True)
     closed_on_time = models.BooleanField(_("closed on time"), null=True, blank=True)
     rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)

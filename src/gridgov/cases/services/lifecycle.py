@@ -161,7 +161,9 @@ def dispatch(actor, case, *, to_user=None, to_grid: Unit | None = None, lead: De
         data["assisting"] = [d.code for d in assisting]
         case.level = Level.DISTRICT if case.queue.kind == UnitKind.DISTRICT else Level.STREET
     case.dispatched_at = now
+    case.dispatch_count += 1
     case.response_due = deadlines.response_due(case, now)
+    case.response_reminded = False
     move(case, actor, "dispatch", Status.DISPATCHED, now=now, note=note, data=data)
 
 
@@ -186,6 +188,7 @@ def acknowledge(actor, case, now=None):
     if case.handler_unit_id:
         case.handler_user, case.handler_unit = actor, None
     case.acknowledged_at = now
+    case.ack_seconds = int(working_time_between(case.dispatched_at, now).total_seconds())
     data = {"department": assignment.department.code} if assignment else {}
     move(case, actor, "acknowledge", Status.ACKNOWLEDGED, now=now, data=data)
 
@@ -248,6 +251,7 @@ def handle(actor, case, note: str, photos=(), now=None):
 def _close(case, actor, now, note=""):
     case.closed_at = now
     case.closed_on_time = case.resolution_due is None or now <= case.resolution_due
+    case.close_seconds = int(deadlines.elapsed(case, now).total_seconds())
     move(case, actor, "close", Status.CLOSED, now=now, note=note)
 
 
@@ -286,7 +290,7 @@ def escalate(actor, case, note: str = ""):
     case.queue = Unit.objects.get(code=case.unit.code[:LEVEL_LENGTH[target]])
     case.level = target
     case.handler_user = case.handler_unit = None
-    case.dispatched_at = case.response_due = case.acknowledged_at = None
+    case.dispatched_at = case.response_due = case.acknowledged_at = case.ack_seconds = None
     case.escalation_count += 1
     case.assignments.filter(status__in=ACTIVE_ASSIGNMENT).update(status=AssignmentStatus.CANCELLED)
     move(case, actor, "escalate", Status.ACCEPTED, note=note, data={"queue": case.queue.code})
@@ -396,9 +400,9 @@ def rate(actor, case, rating: str, note: str = ""):
                         data={"rating": rating})
         case.reopen_count += 1
         case.supervised = True
-        case.closed_at = case.closed_on_time = case.handled_at = None
+        case.closed_at = case.closed_on_time = case.handled_at = case.close_seconds = None
         case.handler_user = case.handler_unit = None
-        case.dispatched_at = case.acknowledged_at = case.response_due = None
+        case.dispatched_at = case.acknowledged_at = case.response_due = case.ack_seconds = None
         case.assignments.filter(status__in=ACTIVE_ASSIGNMENT).update(status=AssignmentStatus.CANCELLED)
         move(case, None, "reopen", Status.ACCEPTED, now=now, note=_("Reopened after an unsatisfied rating."))
         return

@@ -70,7 +70,9 @@ def tick(now=None) -> TickReport:
                         _turned(case, new_light, report)
                 if case.status == Status.DISPATCHED and case.response_due and case.response_due < now \
                         and not case.response_reminded:
-                    Case.objects.filter(pk=pk).update(response_reminded=True)
+                    case.response_reminded = True
+                    case.save(update_fields=["response_reminded"])
+                    lifecycle.record(case, None, "response_overdue", now=now)
                     notify(handlers(case) + dispatchers(case), case, Kind.OVERDUE,
                            _("Not acknowledged in time: %(case)s") % {"case": f"{case.code} {case.title}"})
                     report.reminded += 1

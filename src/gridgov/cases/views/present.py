@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "reject": gettext_lazy("Not accepted"),
     "dispatch": gettext_lazy("Dispatched"),
     "acknowledge": gettext_lazy("Acknowledged"),
+    "response_overdue": gettext_lazy("Not acknowledged in time"),
     "return": gettext_lazy("Returned"),
     "handle": gettext_lazy("Handled"),
     "feedback": gettext_lazy("Assisting feedback"),

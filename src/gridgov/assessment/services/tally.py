@@ -1,0 +1,109 @@
+"""Keeping the tallies up to date as cases move, and rebuilding them from the cases.
+
+Every change to a case ends in ``lifecycle.record``, which sends ``case_changed`` inside the
+transaction; :func:`on_case_changed` recomputes the case's contribution, adds the difference from
+what it last contributed to the tallies and remembers the new one — so the tallies always equal
+the sum of every case's current contribution, which is what ``plain`` computes from the cases.
+"""
+from collections import defaultdict
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from gridgov.cases.models import Assignment, Case, WhistleCall
+
+from ..measures import Key, contributions
+from ..models import CaseTally, Tally
+
+KEY_FIELDS = ("day", "unit_code", "category_id", "department_id", "worker_id")
+
+
+def on_case_changed(sender, case, **kwargs) -> None:
+    refresh(case)
+
+
+def _encode(rows: dict[Key, dict[str, int]]) -> list:
+    return [[*key, counts] for key, counts in sorted(rows.items())]
+
+
+def _decode(rows: list) -> dict[Key, dict[str, int]]:
+    return {tuple(row[:5]): row[5] for row in rows}
+
+
+def diff(old: dict[Key, dict[str, int]], new: dict[Key, dict[str, int]]) -> dict[Key, dict[str, int]]:
+    """What to add to the tallies to go from ``old`` to ``new`` (zero changes left out)."""
+    out: dict[Key, dict[str, int]] = {}
+    for key in old.keys() | new.keys():
+        before, after = old.get(key, {}), new.get(key, {})
+        change = {m: after.get(m, 0) - before.get(m, 0) for m in before.keys() | after.keys()}
+        change = {m: n for m, n in change.items() if n}
+        if change:
+            out[key] = change
+    return out
+
+
+def refresh(case) -> None:
+    """Bring the tallies in line with the case's current state (call inside its transaction)."""
+    new = contributions(case)
+    fact = CaseTally.objects.filter(case_id=case.pk).first()
+    old = _decode(fact.rows) if fact else {}
+    apply(case.district_code, diff(old, new))
+    if fact is None:
+        CaseTally.objects.create(case_id=case.pk, rows=_encode(new))
+    elif old != new:
+        fact.rows = _encode(new)
+        fact.save(update_fields=["rows"])
+
+
+def apply(district_code: str, changes: dict[Key, dict[str, int]]) -> None:
+    """Add ``changes`` to the tallies. Keys are taken in sorted order so that two transactions
+    touching the same rows lock them in the same order; a key seen for the first time is inserted,
+    and if another transaction inserted it meanwhile the insert gives way to an update."""
+    for key in sorted(changes):
+        counts = changes[key]
+        rows = Tally.objects.filter(district_code=district_code, **dict(zip(KEY_FIELDS, key)))
+        if rows.update(**{m: F(m) + n for m, n in counts.items()}):
+            continue
+        try:
+            with transaction.atomic():
+                Tally.objects.create(district_code=district_code, **dict(zip(KEY_FIELDS, key)), **counts)
+        except IntegrityError:
+            rows.update(**{m: F(m) + n for m, n in counts.items()})
+
+
+@transaction.atomic
+def rebuild(district_code: str, progress=None, chunk: int = 2000) -> int:
+    """Recompute a district's tallies from its cases (after an import or a change of definitions).
+    Returns the number of tally rows written; ``progress(done, total)`` is called per chunk."""
+    Tally.objects.filter(district_code=district_code).delete()
+    CaseTally.objects.filter(case__district_code=district_code).delete()
+    cases = Case.objects.filter(district_code=district_code).select_related("unit").order_by("pk")
+    total, done = cases.count(), 0
+    sums: dict[Key, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    last = 0
+    while True:
+        batch = list(cases.filter(pk__gt=last)[:chunk])
+        if not batch:
+            break
+        last = batch[-1].pk
+        ids = [c.pk for c in batch]
+        assignments, calls = defaultdict(list), defaultdict(list)
+        for a in Assignment.objects.filter(case__in=ids):
+            assignments[a.case_id].append(a)
+        for row in WhistleCall.objects.filter(whistle__case__in=ids).values_list(
+                "whistle__case", "whistle__at", "department", "reported_at", "late", "missed"):
+            calls[row[0]].append(row[1:])
+        facts = []
+        for case in batch:
+            rows = contributions(case, assignments[case.pk], calls[case.pk])
+            for key, counts in rows.items():
+                for m, n in counts.items():
+                    sums[key][m] += n
+            facts.append(CaseTally(case_id=case.pk, rows=_encode(rows)))
+        CaseTally.objects.bulk_create(facts)
+        done += len(batch)
+        if progress:
+            progress(done, total)
+    Tally.objects.bulk_create([Tally(district_code=district_code, **dict(zip(KEY_FIELDS, key)), **counts)
+                               for key, counts in sums.items()], batch_size=2000)
+    return len(sums)
