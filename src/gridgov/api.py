@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError as InputError
 
 from gridgov.accounts.api import BearerAuth, SessionAuth, router as auth_router
+from gridgov.assessment.api import router as assessment_router
 from gridgov.cases.api import router as cases_router
 from gridgov.cases.services.lifecycle import InvalidTransition
 from gridgov.catalogue.api import router as catalogue_router
@@ -31,6 +32,7 @@ api.add_router("/intake", intake_router)
 api.add_router("/hotline", hotline_router)
 api.add_router("/cases", cases_router)
 api.add_router("/categories", catalogue_router)
+api.add_router("/assessment", assessment_router)
 
 # What each pydantic error type means, said to a person; the error's ``ctx`` fills the blanks.
 PROBLEMS = {

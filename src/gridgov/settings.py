@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "gridgov.cases",
     "gridgov.intake",
     "gridgov.assessment",
+    "gridgov.screen",
     "gridgov.notifications",
     "gridgov.integrations",
     "gridgov.open311",
