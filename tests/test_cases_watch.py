@@ -8,9 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from gridgov.assessment.services.board import Subject, figures_for
+from gridgov.assessment.services.periods import Period
+
 from gridgov.cases.models import Case, Level, Light, Status
 from gridgov.cases.services import lifecycle, watch
-from gridgov.cases.services.figures import resolution_levels
 from gridgov.notifications.channels import WebhookChannel
 from gridgov.notifications.models import Notification
 from gridgov.workdays.services import add_working_days
@@ -70,14 +72,15 @@ def test_resolution_levels_by_hand(world):
     chengguan = world.users["dept_chengguan"]
     lifecycle.handle(chengguan, lifecycle.acknowledge(chengguan, big), "已处理")
     report(world)  # still open
-    figures = resolution_levels("510113")
-    assert (figures.closed, figures.grid, figures.community, figures.street) == (3, 2, 0, 1)
-    assert figures.within_grid == round(2 / 3, 4)
-    assert figures.within_community == round(2 / 3, 4)
-    assert figures.within_street == 1.0
-    assert resolution_levels(world.units["B"].code).closed == 0
-    tomorrow = timezone.now() + dt.timedelta(days=1)
-    assert resolution_levels("510113", start=tomorrow).closed == 0
+    month = Period.containing("month", timezone.localdate())
+    figures = figures_for("510113", month)
+    assert (figures["counts"]["closures"], figures["counts"]["at_grid"], figures["counts"]["at_community"],
+            figures["counts"]["at_street"]) == (3, 2, 0, 1)
+    assert figures["current"]["within_grid"] == 66.7
+    assert figures["current"]["within_community"] == 66.7
+    assert figures["current"]["within_street"] == 100.0
+    assert figures_for("510113", month, Subject(within=world.units["B"].code))["current"]["within_grid"] is None
+    assert figures_for("510113", month.next())["counts"]["closures"] == 0
 
 
 def test_deadline_is_computed_from_the_original_report_time(world):

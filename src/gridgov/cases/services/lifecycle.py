@@ -50,7 +50,7 @@ def transition(func):
             # One query reads and locks the row through the actor's scope (outside it: 404, as
             # get_visible_or_404 answers). Every transition recomputes the light from the
             # category's limits, so the category comes with it; only the case's row is locked.
-            cases = Case.objects.select_for_update(of=("self",)).select_related("category")
+            cases = Case.objects.select_for_update(of=("self",)).select_related("category", "unit")
             try:
                 locked = (cases if actor is None else visible(actor, cases)).get(pk=case.pk)
             except Case.DoesNotExist:
