@@ -24,7 +24,7 @@ demo: setup
 	$(BIN)/gridgov demo --port $(PORT)
 
 test: setup
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 serve: setup
 	$(BIN)/gridgov serve --port $(PORT)

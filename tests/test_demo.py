@@ -31,7 +31,7 @@ ROLES = {"district_admin": Role.DISTRICT_ADMIN, "district_dispatcher": Role.DIST
 
 # The mark makes pytest-django create the test database (it only does for tests that ask for one)
 # and runs each test in a savepoint inside the module's transaction.
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]  # one worker loads the demo once
 
 
 @pytest.fixture(scope="module")
