@@ -129,6 +129,10 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["district_code", "status", "light"], name="case_board"),
             models.Index(fields=["queue", "status"], name="case_queue"),
+            # "Already reported?" looks for the same category in a recent window; hot spots and the
+            # plain assessment computation read a district's cases by report time.
+            models.Index(fields=["district_code", "category", "reported_at"], name="case_category_recent"),
+            models.Index(fields=["district_code", "reported_at"], name="case_district_recent"),
         ]
         constraints = [
             # A hotline order or an Open311 request is filed once per district and channel.
