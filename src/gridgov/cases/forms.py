@@ -79,6 +79,9 @@ class ReportForm(ServiceErrorsMixin, forms.Form):
     close_now = forms.BooleanField(label=_("Closed on the spot"), required=False,
                                    help_text=_("You dealt with it yourself; a photo is needed as evidence."))
     handling_note = forms.CharField(label=_("What you did"), required=False, max_length=500)
+    # The category the screen pre-filled from the classifier's suggestion (set by the page's script):
+    # kept, it is the platform's choice and the self-routing threshold applies (intake.services).
+    suggested = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
     def __init__(self, *args, patrol: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,6 +90,11 @@ class ReportForm(ServiceErrorsMixin, forms.Form):
             del self.fields["close_now"], self.fields["handling_note"]
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-check-input" if name == "close_now" else "form-control"
+
+    def clean_suggested(self) -> Category | None:
+        """Only a hint: a value that names no category is no suggestion."""
+        value = self.cleaned_data["suggested"].strip()
+        return self.fields["category"].queryset.filter(pk=value).first() if value.isdigit() else None
 
     def clean(self):
         data = super().clean()
@@ -111,6 +119,31 @@ class ReportForm(ServiceErrorsMixin, forms.Form):
         for leaf in leaves:
             groups.setdefault(leaf.code[:2], []).append((leaf, str(leaf.pk) == chosen))
         return [(tops[code], items) for code, items in groups.items()]
+
+
+class ReportDraftForm(forms.Form):
+    """What the report form holds so far, for the screen's helpers (the suggested category,
+    “already reported?”, joining a case): a draft is incomplete by nature, so nothing is required,
+    but every field is bounded and checked like the report's own."""
+
+    category = forms.ModelChoiceField(Category.objects.none(), required=False,
+                                      error_messages={"invalid_choice": _("Choose the kind of problem again.")})
+    title = forms.CharField(max_length=120, required=False)
+    description = forms.CharField(max_length=2000, required=False)
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90)
+    lng = forms.FloatField(required=False, min_value=-180, max_value=180)
+    address = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.leaves().filter(active=True)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("lat") is None) != (data.get("lng") is None) and not self.has_error("lat") \
+                and not self.has_error("lng"):
+            self.add_error("lat", _("Pick the place on the map again."))
+        return data
 
 
 # -- the actions -----------------------------------------------------------------------------

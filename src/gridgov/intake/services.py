@@ -39,11 +39,21 @@ class FreeTextIntake:
 @transaction.atomic
 def report_free_text(*, district, channel: str, title: str, description: str = "", category=None, lat=None, lng=None,
                      address: str = "", reporter=None, reported_by=None, contact_name: str = "",
-                     contact_phone: str = "", reported_at=None, external_id: str = "", photos=()) -> FreeTextIntake:
+                     contact_phone: str = "", reported_at=None, external_id: str = "", photos=(), suggested=None,
+                     close_now: bool = False, handling_note: str = "") -> FreeTextIntake:
     """File a report given as text. ``category`` is the reporter's own choice, if any (it routes as
-    usual); without it the classifier's best guess is used, routing itself only when sure enough."""
+    usual); without it the classifier's best guess is used, routing itself only when sure enough.
+
+    ``suggested`` is the category a form pre-filled from an earlier suggestion (the web report
+    screen): when the reporter kept it and it is still the best suggestion for the text, the
+    platform chose it, not the reporter — exactly as if no category had been given. ``close_now``
+    and ``handling_note`` are the grid worker's 即时办结 (see :func:`intake.report`); a worker who
+    closes the case on the spot has seen the problem and vouches for the category they kept."""
     suggestions = classify.suggest(title, description)
     top = suggestions.top
+    if (category is not None and suggested is not None and top is not None and not close_now
+            and category.pk == suggested.pk == top.category.pk):
+        category = None
     resolved = None
     if lat is None and lng is None:
         resolved = resolve_address(district.code, " ".join(part for part in (address, title, description) if part))
@@ -60,7 +70,7 @@ def report_free_text(*, district, channel: str, title: str, description: str = "
                          lat=lat, lng=lng, address=address, reporter=reporter, reported_by=reported_by,
                          contact_name=contact_name, contact_phone=contact_phone, reported_at=reported_at,
                          external_id=external_id, photos=photos, route=route,
-                         unit=resolved.unit if resolved else None)
+                         unit=resolved.unit if resolved else None, close_now=close_now, handling_note=handling_note)
     suggestion = None
     if top is not None:
         suggestion = Suggestion.objects.create(

@@ -1,20 +1,34 @@
 """Reporting a problem (一键响应): one form for a resident on their phone and for a grid worker on
-patrol, and the district map the place is picked on."""
+patrol, and the district map the place is picked on.
+
+The form files through intake's :func:`~gridgov.intake.services.report_free_text`, as the API's
+``POST /api/v1/intake/reports`` does: a category the reporter chose routes as usual; one the screen
+pre-filled from the classifier's suggestion and the reporter kept is the platform's choice, routing
+itself only at or above the district's threshold. While the reporter writes, three helpers answer
+fragments of the page (htmx): the suggested category with its confidence (``classify.suggest``, as
+``/api/v1/intake/suggest``), “already reported?” (``duplicates.similar_for_report``, as
+``/api/v1/intake/similar``) and joining one of those cases instead (``duplicates.join``, as
+``/api/v1/intake/cases/{code}/join``).
+"""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from gridgov.accounts.scope import SELF_ROLES, scope_for
-from gridgov.people.models import Person
+from gridgov.accounts.scope import SELF_ROLES, scope_for, visible
+from gridgov.intake import classify, duplicates
+from gridgov.intake.services import report_free_text
 from gridgov.structure.models import Unit, UnitKind
 
-from ..forms import ReportForm
-from ..models import Channel
-from ..services import actors, intake
-from .base import user_district
+from ..forms import ReportDraftForm, ReportForm
+from ..models import Case, Channel
+from ..services import actors
+from ..services.callers import channel_and_reporter
+from .base import is_htmx, user_district
 
 
 def _channel(user) -> str:
@@ -39,12 +53,12 @@ def report(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                case = intake.report(
+                channel, reporter = channel_and_reporter(request.user, channel)
+                case = report_free_text(
                     district=district, channel=channel, title=data["title"], category=data["category"],
-                    description=data["description"], lat=data["lat"], lng=data["lng"], address=data["address"],
-                    reporter=None if patrol else Person.objects.filter(user=request.user).first(),
-                    reported_by=request.user, photos=data["photos"], close_now=data.get("close_now", False),
-                    handling_note=data.get("handling_note", ""))
+                    suggested=data["suggested"], description=data["description"], lat=data["lat"], lng=data["lng"],
+                    address=data["address"], reporter=reporter, reported_by=request.user, photos=data["photos"],
+                    close_now=data.get("close_now", False), handling_note=data.get("handling_note", "")).case
             except ValidationError as error:
                 form.add_service_error(error)
             else:
@@ -71,3 +85,74 @@ def report_map(request):
     features += [feature(grid, any(grid.code.startswith(code) or code.startswith(grid.code) for code in own))
                  for grid in grids]
     return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+# -- the helpers while the reporter writes (htmx fragments) ---------------------------------------
+def _draft(request):
+    """(channel, the form's content so far, None) — or a 400 fragment with the reasons as the last
+    item when the content is not sound. Only those who report here get an answer (403 otherwise)."""
+    channel = _channel(request.user)
+    draft = ReportDraftForm(request.POST)
+    if draft.is_valid():
+        return channel, draft.cleaned_data, None
+    reasons = [message for messages_ in draft.errors.values() for message in messages_]
+    return channel, None, render(request, "cases/_report_refused.html", {"reasons": reasons}, status=400)
+
+
+@login_required
+@require_POST
+def report_suggest(request):
+    """The classifier's likeliest categories for the title and details, with their confidence; the
+    page pre-fills the first unless the reporter chose a category themselves."""
+    _ignored, data, refused = _draft(request)
+    if refused:
+        return refused
+    text = (data["title"] + data["description"]).strip()
+    suggestions = classify.suggest(data["title"], data["description"]) if text else None
+    return render(request, "cases/_report_suggest.html", {"suggestions": suggestions, "written": bool(text)})
+
+
+@login_required
+@require_POST
+def report_similar(request):
+    """“Already reported?”: open cases of the chosen category, recent, near the place given and with
+    similar words. Shows what a passer-by could see (no description, reporter or contact); a
+    resident may join one instead of filing a new case."""
+    channel, data, refused = _draft(request)
+    if refused:
+        return refused
+    found = []
+    if data["category"] and data["title"].strip():
+        found = duplicates.similar_for_report(
+            user_district(request.user).code, data["category"], title=data["title"], description=data["description"],
+            lat=data["lat"], lng=data["lng"], address=data["address"])
+    shown = set(visible(request.user, Case.objects.filter(pk__in=[case.pk for case, _s in found]))
+                .values_list("pk", flat=True))
+    return render(request, "cases/_report_similar.html", {
+        "found": [(case, score, case.pk in shown) for case, score in found],
+        "can_join": channel == Channel.APP})
+
+
+@login_required
+@require_POST
+def report_join(request, code):
+    """“Me too”: the resident's report joins an open case ``similar_for_report`` offered, instead of
+    becoming a new one; they then follow that case (its page opens) and may rate it."""
+    _ignored, data, refused = _draft(request)
+    if refused:
+        return refused
+    master = duplicates.joinable(request.user, code)
+    try:
+        duplicates.join(request.user, master, title=data["title"], description=data["description"], lat=data["lat"],
+                        lng=data["lng"], address=data["address"])
+    except ValidationError as error:
+        return render(request, "cases/_report_refused.html", {"reasons": error.messages}, status=400)
+    except PermissionDenied as error:
+        return render(request, "cases/_report_refused.html",
+                      {"reasons": [str(error) or _("You are not allowed to do this.")]}, status=403)
+    messages.success(request, _("You now follow case %(code)s: you will be told of its progress and may rate it "
+                                "when it is closed.") % {"code": master.code})
+    target = reverse("case", args=[master.code])
+    if is_htmx(request):
+        return HttpResponse(headers={"HX-Redirect": target})
+    return redirect(target)

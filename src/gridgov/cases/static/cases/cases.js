@@ -1,4 +1,4 @@
-/* The case screens' maps and the report form's category picker.
+/* The case screens' maps, the report form's category picker and its helpers.
 
    Maps go through the shared loader (core/unit-map.js: gridgovMap.load). The report map draws the
    district outline and its grids (the user's own grids tinted and labelled); a tap inside the
@@ -99,6 +99,7 @@
       lat.value = point[1].toFixed(6);
       lng.value = point[0].toFixed(6);
       chart.setOption({series: [pin(point)]});
+      htmx.trigger(form, "report-changed");
     }
 
     // A tap, not the end of a pan: ignore clicks that moved more than a few pixels.
@@ -149,6 +150,40 @@
     });
   }
 
+  /* The report form's helpers (cases/views/report.py). The classifier's suggestion, swapped into
+     [data-report-suggest] as the reporter writes, pre-fills the category unless the reporter picked
+     one by hand; the hidden "suggested" field tells the server which category was pre-filled (kept,
+     it is the platform's choice and the self-routing threshold applies). Any change of the text,
+     the category or the place asks "already reported?" again ([data-report-similar]). */
+  function reportHelpers(form) {
+    const suggested = form.querySelector("[name=suggested]");
+    const checked = function () { return form.querySelector("input[name=category]:checked"); };
+    // A form sent back with its errors keeps its category: the reporter's own unless it was the suggestion.
+    let byHand = Boolean(checked() && checked().value !== suggested.value);
+    const changed = function () { htmx.trigger(form, "report-changed"); };
+    form.addEventListener("input", function (event) {
+      if (["title", "description", "address"].includes(event.target.name)) changed();
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target.name !== "category") return;
+      if (event.isTrusted) byHand = true;
+      changed();
+    });
+    form.addEventListener("htmx:afterSwap", function (event) {
+      if (!event.target.matches("[data-report-suggest]")) return;
+      const hint = event.target.querySelector("[data-suggested-category]");
+      suggested.value = hint ? hint.dataset.suggestedCategory : "";
+      if (!hint || byHand) return;
+      const radio = form.querySelector("input[name=category][value='" + hint.dataset.suggestedCategory + "']");
+      if (!radio || radio.checked) return;
+      radio.checked = true;
+      const item = radio.closest("[data-search]"), group = radio.closest("[data-category-group]");
+      if (item) item.hidden = false;
+      if (group) { group.hidden = false; group.open = true; }
+      radio.dispatchEvent(new Event("change", {bubbles: true}));  // the picker shows it; not by hand
+    });
+  }
+
   /* A list card's "More" links here with the action's form as the fragment: open it. */
   function openLinkedForm() {
     const form = location.hash.startsWith("#act-") && document.getElementById(location.hash.slice(1));
@@ -160,5 +195,6 @@
     root.querySelectorAll("[data-pick-map]").forEach(pickMap);
     root.querySelectorAll("[data-case-map]").forEach(caseMap);
     root.querySelectorAll("[data-category-picker]").forEach(categoryPicker);
+    root.querySelectorAll("[data-report-form]").forEach(reportHelpers);
   });
 })();
