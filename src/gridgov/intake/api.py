@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 
 from gridgov.cases.services.callers import caller_district, channel_and_reporter
-from gridgov.accounts.scope import get_visible_or_404, visible
+from gridgov.accounts.scope import get_visible_or_404
 from gridgov.cases.models import Case, Channel
 from gridgov.catalogue.models import Category
 
@@ -242,10 +242,7 @@ def similar(request, body: SimilarIn):
 def similar_to_case(request, code: CaseCode):
     """For a dispatcher: the open cases that look like this one, to merge (``lifecycle.merge``)."""
     case = get_visible_or_404(request.user, Case.objects.all(), code=code)
-    found = duplicates.similar_to_case(case)
-    allowed = set(visible(request.user, Case.objects.filter(pk__in=[c.pk for c, _s in found]))
-                  .values_list("pk", flat=True))
-    return _similar([(c, s) for c, s in found if c.pk in allowed])
+    return _similar(duplicates.similar_to_case(case, request.user))
 
 
 @router.post("/cases/{code}/join", response={201: JoinOut})

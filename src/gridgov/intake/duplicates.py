@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from gridgov.accounts.scope import scope_for
+from gridgov.accounts.scope import scope_for, visible
 from gridgov.cases.models import OPEN_STATUSES, Case
 from gridgov.cases.services import intake, lifecycle
 from gridgov.cases.services.locate import locate
@@ -130,10 +130,15 @@ def joinable(user, code: str) -> Case:
     return master
 
 
-def similar_to_case(case: Case) -> list[tuple[Case, float]]:
-    """For the dispatcher: the open cases that look like this one (reported before or after it)."""
-    return similar_open_cases(case.district_code, case.category, case.lat, case.lng,
-                              text_of(case.title, case.description), at=clock.now(), unit=case.unit, exclude=case)
+def similar_to_case(case: Case, user=None) -> list[tuple[Case, float]]:
+    """For the dispatcher: the open cases that look like this one (reported before or after it);
+    with ``user``, only those the user may see (the API and the case page, to merge into one)."""
+    found = similar_open_cases(case.district_code, case.category, case.lat, case.lng,
+                               text_of(case.title, case.description), at=clock.now(), unit=case.unit, exclude=case)
+    if user is None:
+        return found
+    allowed = set(visible(user, Case.objects.filter(pk__in=[c.pk for c, _s in found])).values_list("pk", flat=True))
+    return [(c, s) for c, s in found if c.pk in allowed]
 
 
 def join(user, master: Case, *, title: str = "", description: str = "", lat=None, lng=None, address: str = "",

@@ -6,6 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from gridgov.accounts.scope import scope_for, visible
+from gridgov.intake import duplicates
 from gridgov.structure.models import Unit
 
 from ..forms import action_forms
@@ -56,11 +57,21 @@ def card_context(request, case, actions=None, *, form=None, view="card", **extra
             "next": extra.pop("next", request.get_full_path()), **extra}
 
 
+def similar_to_merge(user, case, forms) -> list:
+    """For a dispatcher who may merge the case (``forms`` holds the merge action): the open cases it
+    looks like that they may see (intake's duplicate search), each a merge target one tap away."""
+    if not any(form.action == "merge" for form in forms):
+        return []
+    return duplicates.similar_to_case(case, user)
+
+
 def page_context(request, case, *, form=None, **extra) -> dict:
     """Everything about a case for the case page: the card's context plus history and evidence."""
     user = request.user
+    card = card_context(request, case, form=form, view="page", next="", **extra)
     return {
-        **card_context(request, case, form=form, view="page", next="", **extra),
+        **card,
+        "similar": similar_to_merge(user, case, card["forms"]),
         "timeline": present.timeline_rows(case),
         "intact": timeline.verify(case),
         "assignments": case.assignments.select_related("department"),
