@@ -12,6 +12,7 @@ urlpatterns = [
     path("units/", include("gridgov.structure.urls")),
     path("people/", include("gridgov.people.urls")),
     path("hotline/", include("gridgov.hotline.urls")),
+    path("intake/", include("gridgov.intake.urls")),
     path("cases/", include("gridgov.cases.urls")),
     path("inbox/", include("gridgov.notifications.urls")),
 ]
