@@ -15,6 +15,9 @@ from django.utils import timezone
 
 from gridgov.accounts.models import Role, RoleAssignment
 from gridgov.accounts.scope import visible
+from gridgov.assessment.services.board import sums
+from gridgov.assessment.services.periods import Period
+from gridgov.assessment.services.plain import plain_sums
 from gridgov.cases.models import OPEN_STATUSES, Case, Channel, Light, Status, TimelineEntry, WhistleCall
 from gridgov.cases.services import locate, timeline
 from gridgov.demo.cases import generate_cases
@@ -116,6 +119,19 @@ def test_about_3000_cases_over_the_last_90_days(demo):
     assert set(opened.values_list("light", flat=True)) == set(Light.values)
     assert cases.filter(status=Status.CLOSED).count() > cases.count() * 0.7  # older ones are mostly closed
     assert demo["cases"] == cases.count() and sum(demo["by_status"].values()) == cases.count()
+
+
+def test_assessment_tallies_match_the_cases(demo):
+    """The demo's tallies (rebuilt after the replay) equal the plain computation, and every street
+    has figures for the last 90 days' months."""
+    today = timezone.localdate()
+    for period in (Period.containing("month", today), Period.containing("month", today).previous()):
+        for by in ("street", "community", "department"):
+            tallied = sums(DISTRICT, period, by=by)
+            assert tallied == plain_sums(DISTRICT, period, by=by), (period, by)
+    board = sums(DISTRICT, Period.containing("quarter", today - dt.timedelta(days=45)), by="street")
+    streets = {code: counts for code, counts in board.items() if len(code) == 9}  # the rest: unlocated cases
+    assert len(streets) == 7 and all(counts["reported"] > 0 for counts in streets.values())
 
 
 def test_cases_take_every_path(demo):

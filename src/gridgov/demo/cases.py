@@ -48,6 +48,7 @@ from shapely.prepared import prep
 from tqdm import tqdm
 
 from gridgov.accounts.models import Role, RoleAssignment
+from gridgov.assessment.services import tally
 from gridgov.cases.models import OPEN_STATUSES, Case, Channel, Rating, Status
 from gridgov.cases.services import actors, intake, lifecycle, watch
 from gridgov.cases.services import whistle as whistles
@@ -715,11 +716,13 @@ def generate_cases(count: int = 3000, days: int = 90, seed=SEED, progress: bool 
         replay = _Replay(world, plans, seed, end, progress)
         # Roles do not change during the replay: each user's are read once (when the services offer it).
         remembered = getattr(actors, "remembered_roles", contextlib.nullcontext)
-        with clock.frozen(plans[0].at.astimezone(dt.timezone.utc)), remembered():
-            replay.run()
-        if now is None:
-            report = watch.tick()
-        else:
-            with clock.frozen(now.astimezone(dt.timezone.utc)):
+        # The assessment tallies are rebuilt once at the end rather than updated per transition.
+        with tally.deferred(district_code):
+            with clock.frozen(plans[0].at.astimezone(dt.timezone.utc)), remembered():
+                replay.run()
+            if now is None:
                 report = watch.tick()
+            else:
+                with clock.frozen(now.astimezone(dt.timezone.utc)):
+                    report = watch.tick()
     return _summary([p.case_id for p in plans if p.case_id], started, staff, replay.errors, report, replay.steps)

@@ -5,7 +5,9 @@ transaction; :func:`on_case_changed` recomputes the case's contribution, adds th
 what it last contributed to the tallies and remembers the new one — so the tallies always equal
 the sum of every case's current contribution, which is what ``plain`` computes from the cases.
 """
+import threading
 from collections import defaultdict
+from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -18,8 +20,25 @@ from ..models import CaseTally, Tally
 KEY_FIELDS = ("day", "unit_code", "category_id", "department_id", "worker_id")
 
 
+_deferred = threading.local()
+
+
 def on_case_changed(sender, case, **kwargs) -> None:
-    refresh(case)
+    if getattr(_deferred, "district", None) != case.district_code:
+        refresh(case)
+
+
+@contextmanager
+def deferred(district_code: str):
+    """Bulk mode for one district in this thread: cases change without touching the tallies, which
+    are rebuilt once at the end (the demo generator replays thousands of cases this way)."""
+    previous = getattr(_deferred, "district", None)
+    _deferred.district = district_code
+    try:
+        yield
+    finally:
+        _deferred.district = previous
+    rebuild(district_code)
 
 
 def _encode(rows: dict[Key, dict[str, int]]) -> list:
