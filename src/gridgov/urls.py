@@ -15,4 +15,6 @@ urlpatterns = [
     path("intake/", include("gridgov.intake.urls")),
     path("cases/", include("gridgov.cases.urls")),
     path("inbox/", include("gridgov.notifications.urls")),
+    path("assessment/", include("gridgov.assessment.urls")),
+    path("screen/", include("gridgov.screen.urls")),
 ]
