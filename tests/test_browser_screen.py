@@ -137,13 +137,23 @@ def test_district_screen_is_drawn_and_drills_down_to_a_street(open_as, live_serv
 
 
 @pytest.mark.browser
-def test_laptop_screen_fits_without_scrolling(open_as, live_server, live_world):
+def test_laptop_screen_fits_and_refreshes_itself(open_as, live_server, live_world):
     page = open_as("district_dispatcher", LAPTOP)
+    page.clock.install()  # the page's timers run on a clock the test can move on
     page.goto(f"{live_server.url}/screen/")
     wait_drawn(page)
     assert page.evaluate("() => document.documentElement.scrollHeight") <= LAPTOP["height"] + 1
     laptop = shot(page, "district-laptop")
     assert laptop["size"] == (1366, 768) and laptop["colours"] > 300 and laptop["brightness"] < 70, laptop
+
+    open_tile = page.locator("#sc-kpis .sc-kpi-value").first
+    assert open_tile.inner_text() == "6"
+    report(live_world, "small", IN_A1_2, title="路灯不亮")
+    page.clock.fast_forward("00:59")
+    page.wait_for_timeout(300)
+    assert open_tile.inner_text() == "6"  # not yet a minute
+    page.clock.fast_forward("00:02")
+    page.wait_for_function("() => document.querySelector('#sc-kpis .sc-kpi-value').textContent === '7'")
 
 
 @pytest.mark.browser
