@@ -198,6 +198,9 @@ def test_each_role_starts_at_its_own_unit(scene, client):
         page = client.get("/screen/")
         assert page.status_code == 200
         assert f'data-url="/screen/{scene.units[unit].code}/data.json"' in page.content.decode(), username
+    root = type(scene.users["district_admin"]).objects.create_superuser("root", password="x")
+    client.force_login(root)  # the back office's superuser sees the (first) district
+    assert 'data-url="/screen/510113/data.json"' in client.get("/screen/").content.decode()
 
 
 @pytest.mark.parametrize("username", ["resident", "grid_worker", "dept_chengguan"])

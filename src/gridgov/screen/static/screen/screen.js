@@ -416,8 +416,12 @@
   }
 
   let loading = false;
+  let again = false;  // asked for while a fetch was under way (a new figure): fetch once more after it
   function load() {
-    if (loading) return;
+    if (loading) {
+      again = true;
+      return;
+    }
     loading = true;
     fetch(withFigure(root.dataset.url), {credentials: "same-origin", headers: {Accept: "application/json"}})
       .then(function (response) {
@@ -437,7 +441,13 @@
         status.textContent = current ? fill(L.stale, current.now.slice(11, 19)) : L.error + " " + error.message;
         status.classList.add("sc-show");
       })
-      .finally(function () { loading = false; });
+      .finally(function () {
+        loading = false;
+        if (again) {
+          again = false;
+          load();
+        }
+      });
   }
 
   select.addEventListener("change", function () {
