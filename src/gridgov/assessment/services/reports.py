@@ -754,7 +754,7 @@ def workbook(report: Report) -> bytes:
     totals = report.totals
     titled(summary, _("Summary"), 5)
     header(summary, 4, [_("Figure"), period_label(report.period), period_label(report.period.previous()),
-                        _("Change"), _("Weight")])
+                        pgettext("difference", "Change"), _("Weight")])
     r = 5
     summary.cell(row=r, column=1, value=_("Composite score")).font = bold
     put(summary, r, 2, "score", totals["score"])
@@ -777,7 +777,8 @@ def workbook(report: Report) -> bytes:
     r += 2
     summary.cell(row=r, column=1, value=_("Top categories")).font = bold
     r += 1
-    header(summary, r, [_("Category"), _("Reports"), _("Share"), _("Previous period"), _("Change")])
+    header(summary, r, [_("Category"), _("Cases reported"), _("Share"), _("Previous period"),
+                        pgettext("difference", "Change")])
     for item in report.categories:
         r += 1
         summary.cell(row=r, column=1, value=item["name"])
@@ -814,8 +815,10 @@ def workbook(report: Report) -> bytes:
     figures_keys = [f.key for f in figure_defs.FIGURES]
     for section in report.sections:
         sheet = book.create_sheet(_safe_sheet_name(section.title))
-        labels = [_("Rank"), _("Name"), _("Code"), _("Composite score"), _("Grade"), _("Previous score"),
-                  _("Score change"), _("Red / black list"), _("Reports"), _("Accepted"), _("Closed"),
+        labels = [_("Rank"), pgettext("assessed", "Name"), _("Code"), _("Composite score"), _("Grade"),
+                  _("Previous score"),
+                  _("Score change"), _("Red / black list"), _("Cases reported"), _("Cases accepted"),
+                  _("Cases closed"),
                   *[str(figure_defs.BY_KEY[k].label) for k in figures_keys]]
         titled(sheet, section.title, len(labels))
         header(sheet, 3, labels)
