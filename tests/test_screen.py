@@ -150,6 +150,8 @@ def test_hot_spots_of_the_unit(scene, client, frozen):
     lng, lat = spots[0]["center"]  # marked on the map inside its grid (the test grids have no centre)
     assert 104.0 < lng < 104.125 and 30.0 < lat < 30.125
     assert fetch(client, scene, "district_admin", scene.units["B"].code).json()["hotspots"] == []
+    # The page asks for them only every few refreshes; in between they are left out.
+    assert fetch(client, scene, "district_admin", hotspots="0").json()["hotspots"] is None
 
 
 def test_drilling_down_to_a_grid_shows_its_micro_grids(scene, client, frozen):
@@ -177,7 +179,7 @@ def test_street_dispatcher_sees_its_street_only(scene, client, frozen):
     page = client.get("/screen/")
     assert page.status_code == 200
     assert f"<title>{a.short_name} · " in page.content.decode()
-    assert f'data-url="/screen/{a.code}/data.json"' in page.content.decode()
+    assert f'data-url="/screen/{a.code}/data.json" data-refresh="60"' in page.content.decode()
 
     data = fetch(client, scene, "street_dispatcher", a.code).json()
     assert data["unit"]["code"] == a.code and data["region_kind"] == "community"

@@ -154,7 +154,8 @@ def today_intake(user, unit: Unit, today: dt.date) -> dict:
 def overdue(user, unit: Unit, now: dt.datetime, limit: int = OVERDUE_LIMIT) -> list[dict]:
     """Open red-light cases, most overdue (earliest resolution deadline) first."""
     rows = (_cases(user, unit).filter(status__in=OPEN_STATUSES, light=Light.RED)
-            .select_related("unit", "category")
+            .select_related("unit", "category")  # and not the contact phone, which would be decrypted
+            .only("code", "title", "status", "resolution_due", "unit__short_name", "category__name")
             .order_by(F("resolution_due").asc(nulls_last=True), "reported_at", "pk")[:limit])
     out = []
     for case in rows:
@@ -238,8 +239,12 @@ def breadcrumb(user, unit: Unit) -> list[dict]:
 
 
 # -- the whole screen ---------------------------------------------------------------------------
-def screen_data(user, unit: Unit, figure: str = DEFAULT_FIGURE, now: dt.datetime | None = None) -> dict:
-    """Everything the screen draws for ``unit``, its map coloured by ``figure`` (a rate)."""
+def screen_data(user, unit: Unit, figure: str = DEFAULT_FIGURE, now: dt.datetime | None = None,
+                with_hotspots: bool = True) -> dict:
+    """Everything the screen draws for ``unit``, its map coloured by ``figure`` (a rate).
+
+    Hot spots read every case of their 30-day window, so the page asks for them only every few
+    refreshes (``with_hotspots=False`` leaves them out: ``"hotspots": None``)."""
     figure = check_figure(figure)
     now = now or clock.now()
     today = timezone.localdate(now)
@@ -303,5 +308,5 @@ def screen_data(user, unit: Unit, figure: str = DEFAULT_FIGURE, now: dt.datetime
         "overdue": overdue(user, unit, now),
         "trend": trend(unit, today),
         "categories": top_categories(unit, period),
-        "hotspots": hotspots(user, unit),
+        "hotspots": hotspots(user, unit) if with_hotspots else None,
     }

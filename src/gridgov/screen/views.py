@@ -15,6 +15,8 @@ from django.views.decorators.cache import never_cache
 from . import services
 
 REFRESH_SECONDS = 60
+#: Hot spots are fetched with every this many refreshes (they change slowly and cost the most).
+HOTSPOT_REFRESHES = 5
 
 
 def labels() -> dict:
@@ -69,6 +71,7 @@ def screen(request, code=None):
         "figure": figure,
         "figures": services.figure_choices(),
         "refresh_seconds": REFRESH_SECONDS,
+        "hotspot_refreshes": HOTSPOT_REFRESHES,
         "labels": labels(),
         "time_zone": settings.TIME_ZONE,
     })
@@ -80,14 +83,16 @@ def _error(message, status):
 
 @never_cache
 def screen_data(request, code):
-    """Everything the screen draws, as JSON; errors as ``{"detail": …}`` (401, 403, 404, 400)."""
+    """Everything the screen draws, as JSON (``?figure=`` a rate figure colours the map;
+    ``?hotspots=0`` leaves the hot spots out); errors as ``{"detail": …}`` (401, 403, 404, 400)."""
     user = request.user
     if not user.is_authenticated:
         return _error(_("Sign in to see the command screen."), 401)
     try:
         unit = services.unit_for(user, code)
-        return JsonResponse(services.screen_data(user, unit, request.GET.get("figure")),
-                            json_dumps_params={"ensure_ascii": False})
+        data = services.screen_data(user, unit, request.GET.get("figure"),
+                                    with_hotspots=request.GET.get("hotspots") != "0")
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     except PermissionDenied as refused:
         return _error(refused, 403)
     except Http404:

@@ -415,15 +415,19 @@
     root.setAttribute("aria-busy", "false");
   }
 
+  /* Fetch and draw. Hot spots cost the server the most and change slowly: they come with the first
+     load and every data-hotspot-refreshes refreshes; in between the last ones stay. */
   let loading = false;
-  let again = false;  // asked for while a fetch was under way (a new figure): fetch once more after it
-  function load() {
+  let again = null;  // asked for while a fetch was under way (a new figure): fetched right after it
+  function load(spots) {
+    spots = spots || !current;
     if (loading) {
-      again = true;
+      again = {spots: spots || (again && again.spots)};
       return;
     }
     loading = true;
-    fetch(withFigure(root.dataset.url), {credentials: "same-origin", headers: {Accept: "application/json"}})
+    const url = withFigure(root.dataset.url) + (spots ? "" : "&hotspots=0");
+    fetch(url, {credentials: "same-origin", headers: {Accept: "application/json"}})
       .then(function (response) {
         if (response.status === 401) { window.location.reload(); throw new Error("signed out"); }
         return response.json().then(function (body) {
@@ -432,6 +436,7 @@
         });
       })
       .then(function (data) {
+        if (data.hotspots === null) data.hotspots = current ? current.hotspots : [];
         draw(data);
         status.classList.remove("sc-show");
         status.textContent = "";
@@ -444,8 +449,9 @@
       .finally(function () {
         loading = false;
         if (again) {
-          again = false;
-          load();
+          const next = again;
+          again = null;
+          load(next.spots);
         }
       });
   }
@@ -454,7 +460,7 @@
     const url = new URL(window.location.href);
     url.searchParams.set("figure", select.value);
     window.history.replaceState(null, "", url);
-    load();
+    load(false);
   });
   document.getElementById("sc-fullscreen").addEventListener("click", function () {
     if (document.fullscreenElement) document.exitFullscreen();
@@ -473,6 +479,11 @@
   }
   tick();
   setInterval(tick, 1000);
-  load();
-  setInterval(load, (parseInt(root.dataset.refresh, 10) || 60) * 1000);
+  load(true);
+  let refreshes = 0;
+  const spotEvery = parseInt(root.dataset.hotspotRefreshes, 10) || 5;
+  setInterval(function () {
+    refreshes += 1;
+    load(refreshes % spotEvery === 0);
+  }, (parseInt(root.dataset.refresh, 10) || 60) * 1000);
 })();
