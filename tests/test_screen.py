@@ -179,6 +179,7 @@ def test_street_dispatcher_sees_its_street_only(scene, client, frozen):
     page = client.get("/screen/")
     assert page.status_code == 200
     assert f"<title>{a.short_name} · " in page.content.decode()
+    assert "{#" not in page.content.decode() and "{%" not in page.content.decode()
     assert f'data-url="/screen/{a.code}/data.json" data-refresh="60"' in page.content.decode()
 
     data = fetch(client, scene, "street_dispatcher", a.code).json()
