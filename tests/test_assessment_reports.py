@@ -130,20 +130,20 @@ def test_a_districts_weights_change_the_scores(scored):
     assert [(r.score, r.grade) for r in ranking.rows] == [(100.0, "A"), (50.0, "D")]
 
 
-def row(name, score):
+def row(name, score, accepted=1):
     return reports.Row(key=name, code=name, name=name, figures={}, previous={}, score=score,
-                       previous_score=None, counts={})
+                       previous_score=None, counts={"accepted": accepted})
 
 
 @pytest.mark.parametrize("scores,red,black", [
-    # Two graded A and four B: red is both A and the best B; black the three C or worse, worst first.
+    # The red list is the three best graded A or B; the black list every D and E, then C up to three.
     ([95, 91, 88, 80, 80, 76, 70, 50, 30], ["95", "91", "88"], ["30", "50", "70"]),
-    # A tie for third place takes in everyone tied.
-    ([85, 80, 78, 78, 65], ["85", "80", "78", "78b"], ["65"]),
-    # Every A is listed, however many; nobody graded C or below: no black list.
-    ([99, 98, 97, 96, 80], ["99", "98", "97", "96"], []),
-    # Every D and E is listed; C only fills up to three.
-    ([70, 39, 41, 45, 20], [], ["20", "39", "41", "45"]),
+    ([85, 80, 78, 78, 65], ["85", "80", "78"], ["65"]),
+    # However many are graded A, the red list names three; nobody graded C or below: no black list.
+    ([99, 98, 97, 96, 80], ["99", "98", "97"], []),
+    # Everyone graded D or E is on the black list, worst first; nobody graded B or better: no red list.
+    ([70, 39, 41, 45, 20, 55, 58], [], ["20", "39", "41", "45", "55", "58"]),
+    ([74.9, 61, 60], [], ["60", "61", "74.9"]),
     ([None, 90, None], ["90"], []),
 ])
 def test_red_and_black_lists(scores, red, black):
@@ -154,11 +154,20 @@ def test_red_and_black_lists(scores, red, black):
             name += "b"
         seen.add(name)
         rows.append(row(name, score))
-    rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.code))
+    rows.sort(key=reports.order)
     got_red, got_black = reports.red_black(rows)
     assert [r.name for r in got_red] == red
     assert [r.name for r in got_black] == black
     assert not {r.name for r in got_red} & {r.name for r in got_black}
+
+
+def test_equal_scores_rank_by_cases_accepted():
+    rows = [row("small", 100.0, accepted=1), row("big", 100.0, accepted=40), row("mid", 100.0, accepted=7),
+            row("also-mid", 100.0, accepted=7), row("low", 50.0, accepted=99)]
+    rows.sort(key=reports.order)
+    assert [r.name for r in rows] == ["big", "also-mid", "mid", "small", "low"]
+    red, black = reports.red_black(rows)
+    assert [r.name for r in red] == ["big", "also-mid", "mid"] and [r.name for r in black] == ["low"]
 
 
 # -- the figures page --------------------------------------------------------------------------
@@ -278,7 +287,7 @@ def test_rankings_page(client, scored):
     for by in ("community", "grid", "department", "worker"):
         get(admin, reverse("assessment-rankings"), by=by, period=MARCH)
     text = get(english(admin), reverse("assessment-rankings"), period=MARCH).content.decode()
-    assert "filled up to three" in text  # the rule of the lists is said on the page
+    assert "the three best among those graded A or B" in text  # the rule of the lists is said on the page
 
 
 RANKINGS_SCOPE = [

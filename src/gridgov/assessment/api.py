@@ -81,7 +81,8 @@ def figures(request, query: Query[FiguresQuery]):
 
 
 class RowOut(Schema):
-    rank: int | None = Field(..., description="1 for the best score (ties share a rank); null without a score.")
+    rank: int | None = Field(..., description="1 for the best score (on equal scores, more cases accepted ranks "
+                                              "higher; full ties share a rank); null without a score.")
     code: str = Field(..., description="Unit code, department code or username.")
     name: str
     score: float | None
@@ -105,10 +106,10 @@ class RankingOut(Schema):
     category: str | None
     weights: dict[str, int]
     rows: list[RowOut]
-    red: list[str] = Field(..., description="The codes on the red list: everyone graded A, filled up to three "
-                                            "with the next best graded B.")
-    black: list[str] = Field(..., description="The codes on the black list, worst first: everyone graded D or "
-                                              "E, filled up to three with the next worst graded C.")
+    red: list[str] = Field(..., description="The codes on the red list (红榜): the three best among those "
+                                            "graded A or B.")
+    black: list[str] = Field(..., description="The codes on the black list (黑榜), worst first: everyone graded D "
+                                              "or E, filled up to three with the worst graded C.")
 
 
 Grouping = Literal["street", "community", "grid", "department", "worker"]

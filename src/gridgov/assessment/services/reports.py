@@ -12,14 +12,14 @@ Everything the views and the API need is computed here from the tallies (``board
 * **Rankings** (:func:`ranking`): every street, community, grid, department or grid worker in
   reach, with its figures, composite score and grade, best first, and the red and black lists:
 
-  - 红榜 (red list): every subject graded A; when fewer than three are, the list is filled up to
-    three with the next best graded B.
-  - 黑榜 (black list): every subject graded D or E; when fewer than three are, the list is filled up
-    to three with the next worst graded C.
+  - 红榜 (red list): the three best, among those graded A or B (a score of 75 or more);
+  - 黑榜 (black list): everyone graded D or E (below 60); when fewer than three are, filled up to
+    three with the worst graded C.
 
-  Only subjects with a score are listed (no figure with data means no score); a tie at the third
-  place takes in everyone tied. The grades keep the two lists apart: a subject graded A or B is
-  never on the black list, nor one graded C or below on the red list.
+  Best means the higher score; on equal scores, more cases accepted in the period; then the code.
+  Only subjects with a score are listed (no weighted figure with data means no score). The grades
+  keep the lists apart: nobody graded A or B is on the black list, nobody graded C or below on the
+  red list. The red list praises a few; the black list names everyone failing.
 * **Reports** (:func:`report_for`): the monthly review (月调度), quarterly bulletin (季通报) and
   annual assessment (年考核) of a district, street or community, and their Excel workbook
   (:func:`workbook`).
@@ -84,7 +84,7 @@ COLUMNS = {
     "worker": ["valid_report_rate", "response_rate", "closure_rate", "on_time_rate", "satisfaction_rate",
                "rework_rate", "ack_mean_hours"],
 }
-RED_BLACK = 3  # the lists are filled up to this many
+RED_BLACK = 3  # the red list's length, and what the black list is filled up to
 
 
 def scoring_subject(by: str) -> str:
@@ -511,38 +511,32 @@ def ranking(access: Access, period: Period, by: str, within: Unit | None = None,
         prev = previous["figures"] if previous else empty
         rows.append(Row(key, code, name, figs, prev, scoring.score(figs, chosen), scoring.score(prev, chosen),
                         current["counts"] if current else {}))
-    rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.code))
-    rank = None
+    rows.sort(key=order)
     for index, row in enumerate(rows):
         if row.score is None:
             break
-        if index == 0 or row.score != rows[index - 1].score:
-            rank = index + 1
-        row.rank = rank
+        same = index and order(row)[:3] == order(rows[index - 1])[:3]
+        row.rank = rows[index - 1].rank if same else index + 1
     result = Ranking(by, period, chosen, rows)
     result.red, result.black = red_black(rows)
     return result
 
 
-def _fill(rows: list[Row], core: set, extra: set) -> list[Row]:
-    """Rows graded in ``core``, filled up to RED_BLACK with rows graded in ``extra`` in the given
-    order (a tie at the last place takes in everyone tied)."""
-    chosen = [row for row in rows if row.grade in core]
-    for row in rows:
-        if row.grade not in extra:
-            continue
-        if len(chosen) < RED_BLACK or (chosen and chosen[-1].grade in extra and row.score == chosen[-1].score):
-            chosen.append(row)
-    return chosen
+def order(row: Row) -> tuple:
+    """Best first: the higher score, then (on equal scores) more cases accepted in the period, then
+    the code; subjects without a score last."""
+    return (row.score is None, -(row.score or 0), -row.counts.get("accepted", 0), str(row.code))
 
 
 def red_black(rows: list[Row]) -> tuple[list[Row], list[Row]]:
-    """The red list (A, filled up to 3 with B) and the black list (D and E, filled up to 3 with C,
-    worst first) of rows sorted best first; marks each row's ``list``."""
+    """The red list (红榜): the three best graded A or B. The black list (黑榜): everyone graded D
+    or E, filled up to three with the worst graded C, worst first. ``rows`` are in ranking order
+    (:func:`order`); each listed row's ``on_list`` is set."""
     scored = [row for row in rows if row.score is not None]
-    red = _fill(scored, {"A"}, {"B"})
-    black = _fill(list(reversed(scored)), {"D", "E"}, {"C"})
-    black.sort(key=lambda r: (r.score, r.code))
+    red = [row for row in scored if row.grade in ("A", "B")][:RED_BLACK]
+    worst_first = list(reversed(scored))
+    black = [row for row in worst_first if row.grade in ("D", "E")]
+    black += [row for row in worst_first if row.grade == "C"][:max(0, RED_BLACK - len(black))]
     for row in red:
         row.on_list = "red"
     for row in black:

@@ -73,7 +73,7 @@
 
   if (data.scores) {
     const box = document.getElementById("ranking-chart");
-    const shown = Math.min(data.names.length, 30);  // a long ranking scrolls inside the chart
+    const shown = Math.min(data.names.length, 20);  // a long ranking scrolls inside the chart
     if (box) box.style.height = Math.max(200, 36 * shown + 40) + "px";
     chart("ranking-chart", {
       dataZoom: data.names.length > shown ? [{type: "slider", yAxisIndex: 0, right: 0, width: 14,
