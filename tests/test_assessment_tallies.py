@@ -144,7 +144,7 @@ def test_periods_parse_and_previous(value, kind, start, end):
     assert period.previous().end == start
 
 
-@pytest.mark.parametrize("bad", ["2024-13", "2024-Q5", "x", "2024-02-30"])
+@pytest.mark.parametrize("bad", ["2024-13", "2024-Q5", "x", "2024-02-30", "1", "9999-12", "0001-Q1"])
 def test_bad_periods_are_refused(bad):
     from django.core.exceptions import ValidationError
 

@@ -7,6 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 KINDS = ("day", "month", "quarter", "year")
+#: Periods outside these years are refused: nothing was recorded before, and the previous or next
+#: period of an extreme year would overflow the date type.
+FIRST_YEAR, LAST_YEAR = 2000, 2999
 
 
 def _month_start(year: int, month: int) -> dt.date:
@@ -43,16 +46,22 @@ class Period:
                 year, quarter = value.upper().split("-Q")
                 if not 1 <= int(quarter) <= 4:
                     raise ValueError
-                return cls("quarter", dt.date(int(year), int(quarter) * 3 - 2, 1))
-            parts = value.split("-")
-            if len(parts) == 1:
-                return cls("year", dt.date(int(parts[0]), 1, 1))
-            if len(parts) == 2:
-                return cls("month", dt.date(int(parts[0]), int(parts[1]), 1))
-            return cls("day", dt.date.fromisoformat(value))
+                period = cls("quarter", dt.date(int(year), int(quarter) * 3 - 2, 1))
+            else:
+                parts = value.split("-")
+                if len(parts) == 1:
+                    period = cls("year", dt.date(int(parts[0]), 1, 1))
+                elif len(parts) == 2:
+                    period = cls("month", dt.date(int(parts[0]), int(parts[1]), 1))
+                else:
+                    period = cls("day", dt.date.fromisoformat(value))
         except ValueError:
             raise ValidationError(_("Not a period: “%(value)s” (use 2026-11-23, 2026-11, 2026-Q4 or 2026).")
                                   % {"value": value}, code="period")
+        if not FIRST_YEAR <= period.start.year <= LAST_YEAR:
+            raise ValidationError(_("Choose a period between the years %(first)s and %(last)s.")
+                                  % {"first": FIRST_YEAR, "last": LAST_YEAR}, code="period")
+        return period
 
     @property
     def end(self) -> dt.date:

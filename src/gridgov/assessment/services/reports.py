@@ -72,8 +72,6 @@ REPORT_NAMES = {
     "quarter": gettext_lazy("Quarterly bulletin"),
     "year": gettext_lazy("Annual assessment"),
 }
-#: Years a period may fall in (Period itself would overflow at the ends of the calendar).
-YEARS = (2000, 2999)
 
 #: The figures each kind of subject is shown with in rankings and report tables (the workbook has all).
 COLUMNS = {
@@ -94,11 +92,8 @@ def scoring_subject(by: str) -> str:
 
 # -- periods -----------------------------------------------------------------------------------
 def parse_period(value: str | None, kinds=("day", "month", "quarter", "year")) -> Period:
-    """``Period.parse`` within the years the calendar can hold, and of one of ``kinds``."""
+    """``Period.parse``, refused unless of one of ``kinds``."""
     period = Period.parse(value)
-    if not YEARS[0] <= period.start.year <= YEARS[1]:
-        raise ValidationError(_("Choose a period between the years %(first)s and %(last)s.")
-                              % {"first": YEARS[0], "last": YEARS[1]}, code="period")
     if period.kind not in kinds:
         raise ValidationError(_("Reports are for a month (2026-11), a quarter (2026-Q4) or a year (2026)."),
                               code="period")
