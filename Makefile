@@ -34,7 +34,7 @@ worker: setup
 
 # Regenerate the zh-hans translations after changing user-facing strings.
 messages: setup
-	cd src/gridgov && ../../$(BIN)/django-admin makemessages -l zh_Hans -l en --settings=gridgov.settings && ../../$(BIN)/django-admin compilemessages --settings=gridgov.settings
+	cd src/gridgov && ../../$(BIN)/django-admin makemessages -l zh_Hans --settings=gridgov.settings && ../../$(BIN)/django-admin compilemessages --settings=gridgov.settings
 
 clean:
 	rm -rf $(VENV) node_modules $(STATIC) var
