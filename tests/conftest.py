@@ -45,20 +45,42 @@ def page(browser):
     context.close()
 
 
+def _through_the_form(page, url, username, password):
+    page.goto(f"{url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
 @pytest.fixture
 def login(page, live_server):
     """Sign in through the real login form and return the page."""
     from .factories import PASSWORD
 
     def sign_in(username, password=PASSWORD):
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", password)
-        page.click("button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        return page
+        return _through_the_form(page, live_server.url, username, password)
 
     return sign_in
+
+
+@pytest.fixture
+def sign_in(browser, live_server):
+    """``sign_in(username, viewport)``: a fresh browser context (its own session, Chinese) signed in
+    through the login form, for tests where several users act side by side."""
+    from .factories import PASSWORD
+
+    contexts = []
+
+    def open_as(username, viewport=None):
+        context = browser.new_context(locale="zh-CN", viewport=viewport or {"width": 1280, "height": 900})
+        contexts.append(context)
+        return _through_the_form(context.new_page(), live_server.url, username, PASSWORD)
+
+    yield open_as
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from PIL import Image
 from gridgov.cases.models import Case, Status
 
 from .cases_world import IN_A1_1
-from .factories import PASSWORD
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 PHONE = {"width": 375, "height": 812}
@@ -36,27 +35,6 @@ def picture(tmp_path):
     Image.new("RGB", (640, 480), (90, 140, 60)).save(buffer, "JPEG")
     path.write_bytes(buffer.getvalue())
     return path
-
-
-@pytest.fixture
-def sign_in(browser, live_server):
-    """A fresh browser context (its own session) signed in as ``username`` at ``viewport``."""
-    contexts = []
-
-    def open_as(username, viewport):
-        context = browser.new_context(locale="zh-CN", viewport=viewport)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def shot(page, name):

@@ -11,7 +11,6 @@ from PIL import Image
 from gridgov.cases.services import watch
 
 from .cases_world import IN_A1_1, IN_A1_2, IN_B1_1, photo
-from .factories import PASSWORD
 from .test_cases_lifecycle import report
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -43,26 +42,6 @@ def live_world(transactional_db, settings, tmp_path):
            handling_note="当场清理")
     watch.tick()
     return world
-
-
-@pytest.fixture
-def open_as(browser, live_server):
-    contexts = []
-
-    def sign_in(username, viewport=WALL):
-        context = browser.new_context(locale="zh-CN", viewport=viewport)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        return page
-
-    yield sign_in
-    for context in contexts:
-        context.close()
 
 
 def chart(dom_id):
@@ -99,9 +78,9 @@ def centre(unit):
 
 
 @pytest.mark.browser
-def test_district_screen_is_drawn_and_drills_down_to_a_street(open_as, live_server, live_world):
+def test_district_screen_is_drawn_and_drills_down_to_a_street(sign_in, live_server, live_world):
     a = live_world.units["A"]
-    page = open_as("district_admin")
+    page = sign_in("district_admin", WALL)
     page.goto(f"{live_server.url}/screen/")
     wait_drawn(page)
     assert page.title() == "青白江区 · 一屏统调"
@@ -137,8 +116,8 @@ def test_district_screen_is_drawn_and_drills_down_to_a_street(open_as, live_serv
 
 
 @pytest.mark.browser
-def test_laptop_screen_fits_and_refreshes_itself(open_as, live_server, live_world):
-    page = open_as("district_dispatcher", LAPTOP)
+def test_laptop_screen_fits_and_refreshes_itself(sign_in, live_server, live_world):
+    page = sign_in("district_dispatcher", LAPTOP)
     page.clock.install()  # the page's timers run on a clock the test can move on
     page.goto(f"{live_server.url}/screen/")
     wait_drawn(page)
@@ -154,9 +133,9 @@ def test_laptop_screen_fits_and_refreshes_itself(open_as, live_server, live_worl
 
 
 @pytest.mark.browser
-def test_street_dispatcher_sees_only_its_street(open_as, live_server, live_world):
+def test_street_dispatcher_sees_only_its_street(sign_in, live_server, live_world):
     a, b = live_world.units["A"], live_world.units["B"]
-    page = open_as("street_dispatcher")
+    page = sign_in("street_dispatcher", WALL)
     page.goto(f"{live_server.url}/screen/")
     wait_drawn(page)
     assert a.short_name in page.title() and page.locator("#sc-unit").inner_text() == a.short_name

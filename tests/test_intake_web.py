@@ -359,29 +359,18 @@ def live_world(transactional_db, settings, tmp_path):
     return world
 
 
-def open_as(browser, live_server, username, viewport):
-    context = browser.new_context(locale="zh-CN", viewport=viewport)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    return page
-
-
 def shot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"intake-{name}.png", full_page=True)
 
 
 @pytest.mark.browser
-def test_typing_a_complaint_prefills_the_category_and_offers_the_case_already_reported(browser, live_server,
+def test_typing_a_complaint_prefills_the_category_and_offers_the_case_already_reported(sign_in, live_server,
                                                                                        live_world):
     master = master_case(live_world)  # 违法建设 in grid A1-1, from patrol
     guess = classify.suggest(MASTER_TEXT, "好几天了，担心不安全").top
     assert guess.category == master.category
-    resident = open_as(browser, live_server, "resident", {"width": 1280, "height": 900})
+    resident = sign_in("resident", {"width": 1280, "height": 900})
     resident.goto(f"{live_server.url}/cases/report/")
     resident.fill("#id_title", MASTER_TEXT)
     resident.fill("#id_description", "好几天了，担心不安全")
@@ -405,8 +394,8 @@ def test_typing_a_complaint_prefills_the_category_and_offers_the_case_already_re
 
 
 @pytest.mark.browser
-def test_a_kept_suggestion_is_filed_as_the_platforms_choice(browser, live_server, live_world):
-    resident = open_as(browser, live_server, "resident", {"width": 375, "height": 812})
+def test_a_kept_suggestion_is_filed_as_the_platforms_choice(sign_in, live_server, live_world):
+    resident = sign_in("resident", {"width": 375, "height": 812})
     resident.goto(f"{live_server.url}/cases/report/")
     resident.fill("#id_title", GARBAGE)
     resident.wait_for_selector("[data-report-suggest] [data-suggested-category]")
@@ -423,13 +412,13 @@ def test_a_kept_suggestion_is_filed_as_the_platforms_choice(browser, live_server
 
 
 @pytest.mark.browser
-def test_the_hot_spot_page_in_the_browser(browser, live_server, live_world):
+def test_the_hot_spot_page_in_the_browser(sign_in, live_server, live_world):
     now = timezone.now()
     for days, phone in ((20, "13800000001"), (9, "13800000002"), (4, "13800000003"), (1, "13800000002")):
         intake.report(district=live_world.units["district"], channel="hotline", title=f"楼下垃圾没人清（{days}天前）",
                       category=live_world.categories["small"], lat=IN_A1_1[0], lng=IN_A1_1[1], contact_phone=phone,
                       reported_at=now - dt.timedelta(days=days))
-    admin = open_as(browser, live_server, "district_admin", {"width": 1280, "height": 900})
+    admin = sign_in("district_admin", {"width": 1280, "height": 900})
     admin.click("nav a:has-text('热点'), nav a:has-text('Hot spots')")
     admin.wait_for_url(f"{live_server.url}/intake/hotspots/")
     spot = admin.locator("[data-hotspot]").first
