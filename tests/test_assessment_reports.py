@@ -368,7 +368,7 @@ def test_district_workbook_holds_the_streets_with_their_figures(client, scored):
 def test_workbook_is_in_the_default_language_chinese(client, scored):
     book = open_workbook(get(as_user(client, scored, "district_admin"), reverse("assessment-report-xlsx",
                                                                                 args=[MARCH])))
-    assert book.sheetnames[:2] == ["概览", "街道·镇"]
+    assert book.sheetnames[:2] == ["概况", "街道·镇"]
     with translation.override("zh-hans"):
         assert [cell.value for cell in book.worksheets[1][3]][:2] == [translation.gettext("Rank"),
                                                                      translation.pgettext("assessed", "Name")]

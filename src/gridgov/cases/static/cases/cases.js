@@ -172,8 +172,9 @@
     form.addEventListener("htmx:afterSwap", function (event) {
       if (!event.target.matches("[data-report-suggest]")) return;
       const hint = event.target.querySelector("[data-suggested-category]");
-      suggested.value = hint ? hint.dataset.suggestedCategory : "";
-      if (!hint || byHand) return;
+      // Only a category the page pre-fills counts as the suggestion kept; one picked by hand is the reporter's.
+      suggested.value = hint && !byHand ? hint.dataset.suggestedCategory : "";
+      if (!suggested.value) return;
       const radio = form.querySelector("input[name=category][value='" + hint.dataset.suggestedCategory + "']");
       if (!radio || radio.checked) return;
       radio.checked = true;
