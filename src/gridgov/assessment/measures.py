@@ -5,7 +5,8 @@ whistle calls: a dict from a *key* — (day, unit code, category, department, wo
 Each group of counts is attributed to the day of the event it measures and to whoever is
 responsible for it (see docs/assessment.md for every definition):
 
-* report quality (day of report, worker = who reported it): reported, decided, rejected;
+* report quality (day of report, worker = who reported it): reported, decided (accepted, rejected or
+  merged), rejected;
 * the acceptance cohort (day of acceptance): accepted, closed, dispatches, returns, handlings, reworks;
 * the latest dispatch (day of dispatch): response_due, response_on_time, acks, ack_seconds, ack_h*;
 * closure (day of closure): closures, closed_on_time, reopened, at_* levels, close_seconds, close_h*;
@@ -87,7 +88,8 @@ def contributions(case, assignments=None, calls=None) -> dict[Key, dict[str, int
             if n:
                 row[name] += int(n)
 
-    add(case.reported_at, 0, case.reported_by_id, reported=1, decided=case.status != Status.REPORTED,
+    add(case.reported_at, 0, case.reported_by_id, reported=1,
+        decided=case.accepted_at is not None or case.status in (Status.REJECTED, Status.MERGED),
         rejected=case.status == Status.REJECTED)
     if case.status == Status.MERGED:
         return _clean(out)

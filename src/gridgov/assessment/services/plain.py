@@ -89,7 +89,8 @@ def plain_sums(district_code: str, period: Period, subject: Subject = Subject(),
         if subject.worker:
             rows = rows.filter(reported_by_id=subject.worker)
         collect(rows, key_for("reported_by_id", Value(0)),
-                {"reported": _count(), "decided": _count(~Q(status=Status.REPORTED)),
+                {"reported": _count(),
+                 "decided": _count(Q(accepted_at__isnull=False) | Q(status__in=[Status.REJECTED, Status.MERGED])),
                  "rejected": _count(Q(status=Status.REJECTED))})
 
     handled = cases.exclude(status=Status.MERGED).annotate(lead_department=_lead_department())

@@ -287,6 +287,8 @@ def escalate(actor, case, note: str = ""):
     if current == Level.DISTRICT:
         raise InvalidTransition(_("The district is the top level; there is nowhere to escalate to."), code="state")
     target = NEXT_LEVEL[current]
+    if case.accepted_at is None:  # passing a report up accepts it: the upper level takes it as a case
+        case.accepted_at = clock.now()
     case.queue = Unit.objects.get(code=case.unit.code[:LEVEL_LENGTH[target]])
     case.level = target
     case.handler_user = case.handler_unit = None
