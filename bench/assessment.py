@@ -27,7 +27,9 @@ Steps (each prints its time):
 4. time ``board.board(district, month, by="street")`` and ``by="community"`` (``--repeat`` times,
    min and median) and ``plain.plain_sums`` for the same, print both, print the tally and case
    counts and the ``EXPLAIN (ANALYZE, BUFFERS)`` of the board's query, and check that
-   ``board.sums(...) == plain.plain_sums(...)`` for both groupings.
+   ``board.sums(...) == plain.plain_sums(...)`` for both groupings;
+5. with ``--experiments``, time the board with JIT off and a prototype monthly rollup (see
+   ``experiments``) — what the figures in bench/README.md recommend.
 
 The generated database is kept: a second run with the same ``--cases`` reuses it (``--fresh``
 regenerates it, ``--drop`` drops it at the end). Timings are reported, never judged: the script
@@ -269,7 +271,8 @@ INSERT INTO cases_case (
     closed_on_time, rating, rated_at, supervised, response_reminded, whistled, reopen_count, rework_count,
     return_count, escalation_count, small_loop, reject_reason)
 SELECT
-    f.i, %(district)s, %(district)s || to_char(f.reported_at AT TIME ZONE %(tz)s, 'YYYYMMDD') || lpad(f.i::text, 10, '0'),
+    f.i, %(district)s,
+    %(district)s || to_char(f.reported_at AT TIME ZONE %(tz)s, 'YYYYMMDD') || lpad(f.i::text, 10, '0'),
     CASE WHEN f.patrol THEN 'patrol' WHEN f.r_channel < 0.5 THEN 'hotline' ELSE 'app' END, '', '', '',
     '压测案件', '', f.category_id, '', f.unit_id,
     CASE WHEN f.level = 'community' THEN f.community_id ELSE f.street_id END,
@@ -284,7 +287,8 @@ SELECT
     CASE WHEN f.acknowledged_at IS NOT NULL THEN f.ack_seconds END,
     CASE WHEN f.closed_at IS NOT NULL THEN f.close_seconds END,
     'green',
-    CASE WHEN f.closed_at IS NOT NULL THEN f.closed_at <= f.reported_at + make_interval(secs => f.limit_days * 86400) END,
+    CASE WHEN f.closed_at IS NOT NULL
+         THEN f.closed_at <= f.reported_at + make_interval(secs => f.limit_days * 86400) END,
     CASE WHEN f.rated THEN f.rating ELSE '' END,
     CASE WHEN f.rated THEN f.closed_at + make_interval(secs => f.r_rated * 3 * 86400) END,
     f.reopen_count > 0,
@@ -440,7 +444,11 @@ def tally_sql() -> str:
     groups = [
         # (event time, condition, department, worker, counts)
         ("c.reported_at", "true", "0", "coalesce(c.reported_by_id, 0)",
-         {"reported": "1", "decided": "(c.status <> 'reported')::int", "rejected": "(c.status = 'rejected')::int"}),
+         {"reported": "1",
+          # decided: no longer waiting for acceptance — accepted (an escalation from the queue
+          # accepts), rejected or merged; a report suspended before any of these still waits
+          "decided": "(c.accepted_at IS NOT NULL OR c.status IN ('rejected', 'merged'))::int",
+          "rejected": "(c.status = 'rejected')::int"}),
         ("c.accepted_at", live, "c.lead", "coalesce(c.handler_user_id, 0)",
          {"accepted": "1", "closed": "(c.status = 'closed')::int", "dispatches": "c.dispatch_count",
           "returns": "c.return_count", "reworks": "c.rework_count",
@@ -591,7 +599,8 @@ def compare(district: str, period, repeat: int, plain_repeat: int) -> bool:
         print(f"  plain GROUP BY over cases: min {min(plain_times) * 1000:9.1f} ms   median "
               f"{statistics.median(plain_times) * 1000:9.1f} ms   runs: "
               + ", ".join(f"{t * 1000:.0f}" for t in plain_times))
-        print(f"  ratio plain / tallies (medians): {statistics.median(plain_times) / statistics.median(board_times):,.0f}×")
+        ratio = statistics.median(plain_times) / statistics.median(board_times)
+        print(f"  ratio plain / tallies (medians): {ratio:,.0f}×")
         if tallies == plain_result:
             print(f"  agree: board.sums == plain.plain_sums for all {len(tallies)} {by} groups × "
                   f"{len(next(iter(tallies.values()), {}))} counts")
@@ -600,6 +609,49 @@ def compare(district: str, period, repeat: int, plain_repeat: int) -> bool:
             print(f"  DISAGREE: board.sums != plain.plain_sums by {by}")
             print("\n".join(diff(tallies, plain_result)[:50]))
     return agree
+
+
+def experiments(district: str, period, repeat: int) -> None:
+    """What would make the board faster (``--experiments``): the same board with JIT off for the
+    session, and a prototype monthly rollup — the month's tallies summed by district × month × unit ×
+    department, as a model kept by the same differences could hold them — timed and checked against
+    ``board.sums``."""
+    from gridgov.assessment.measures import MEASURES
+    from gridgov.assessment.services import board
+    from gridgov.structure.codes import KIND_LENGTHS
+
+    print("\nexperiments (not the product's code path):")
+    run("SET jit = off")
+    for by in ("street", "community"):
+        times, _ = timed(lambda: board.board(district, period, by=by), repeat)
+        print(f"  board.board by {by:9s} with SET jit = off:  min {min(times) * 1000:7.1f} ms   median "
+              f"{statistics.median(times) * 1000:7.1f} ms")
+    run("RESET jit")
+    columns = ", ".join(f"sum({m})::bigint AS {m}" for m in MEASURES)
+    run("DROP TABLE IF EXISTS pg_temp.bench_tally_month")
+    run(f"CREATE TEMP TABLE bench_tally_month AS SELECT district_code, date_trunc('month', day)::date AS month, "
+        f"unit_code, department_id, {columns} FROM assessment_tally WHERE district_code = %s AND day >= %s "
+        f"AND day < %s GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4", [district, period.start, period.end])
+    run("CREATE INDEX ON bench_tally_month (district_code, month, unit_code)")
+    run("ANALYZE bench_tally_month")
+    rows = one("SELECT count(*) FROM bench_tally_month")[0]
+    sums = ", ".join(f"sum({m})" for m in MEASURES)
+    from django.db import connection
+
+    for by in ("street", "community"):
+        query = (f"SELECT substring(unit_code, 1, {KIND_LENGTHS[by]}), {sums} FROM bench_tally_month "
+                 f"WHERE district_code = %s AND month = %s GROUP BY 1 ORDER BY 1")
+
+        def fetch():
+            with connection.cursor() as cursor:
+                cursor.execute(query, [district, period.start])
+                return {row[0]: dict(zip(MEASURES, (int(n) for n in row[1:]))) for row in cursor.fetchall()
+                        if any(row[1:])}
+
+        times, result = timed(fetch, repeat)
+        same = result == board.sums(district, period, by=by)
+        print(f"  monthly rollup ({rows:,} rows for {period}) by {by:9s}: min {min(times) * 1000:7.1f} ms   median "
+              f"{statistics.median(times) * 1000:7.1f} ms   same counts as the board: {same}")
 
 
 def main() -> int:
@@ -611,6 +663,8 @@ def main() -> int:
     parser.add_argument("--plain-repeat", type=int, default=1, help="plain GROUP BY runs per grouping (default 1)")
     parser.add_argument("--fresh", action="store_true", help="regenerate the cases even if the database has them")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
+    parser.add_argument("--experiments", action="store_true",
+                        help="also time the board with JIT off and a prototype monthly rollup")
     args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         sys.exit("this benchmark needs PostgreSQL")
@@ -650,6 +704,8 @@ def main() -> int:
     agree = compare(district, period, args.repeat, args.plain_repeat)
     print(f"\nEXPLAIN (ANALYZE, BUFFERS) of the board's query (by community, {period}):")
     print(explain_board(district, period, "community"))
+    if args.experiments:
+        experiments(district, period, args.repeat)
     if args.drop:
         from django.db import connections
 
