@@ -602,40 +602,48 @@ def test_grid_worker_figures_and_valid_reports(world):
     assert (score, scoring.grade(score)) == (82.5, "B")
 
 
-# -- where the code and docs/assessment.md disagree -----------------------------------------
-@pytest.mark.xfail(strict=True, reason=(
-    "lifecycle.escalate moves a REPORTED case to ACCEPTED in the upper queue without setting accepted_at, "
-    "and the upper level cannot accept it any more; measures.contributions keys the acceptance cohort on "
-    "accepted_at, so the case's acceptance, closure, dispatches, returns and handlings are never counted "
-    "(docs/assessment.md: every dispatch, return and rework is counted)"))
+# -- two rules that the code once broke (fixed in 0e6a189; these tests were strict xfails) ------
 def test_a_case_escalated_from_the_queue_counts_in_the_acceptance_cohort(world):
+    """Escalating a report from the queue takes it on: it had no acceptance time and fell out of the
+    acceptance cohort (closure, dispatches, returns and handlings never counted)."""
     u = world.users
     chengguan = world.departments["chengguan"]
     with clock.frozen(t(11, 18, 9)):
         case = report(world, "big", title="违章搭建")  # street A's queue
         lifecycle.escalate(u["street_dispatcher"], case, "需区级协调")  # straight from the queue
-        try:  # refused today (the escalation made the case "accepted"); a fix may let the district accept it
-            lifecycle.accept(u["district_dispatcher"], case)
-        except InvalidTransition:
-            pass
+        with pytest.raises(InvalidTransition):
+            lifecycle.accept(u["district_dispatcher"], case)  # the escalation accepted it already
         lifecycle.dispatch(u["district_dispatcher"], case, lead=chengguan)
         clock.set(t(11, 18, 10))
         lifecycle.acknowledge(u["dept_chengguan"], case)
         lifecycle.handle(u["dept_chengguan"], case, "已拆除")
-    # By hand: one case taken on (accepted into the district's queue) and closed → closure 100.0;
-    # one dispatch, no return → 0.0; one handling, no rework → 0.0.
-    got = figures(world, NOV, within=world.units["A"].code)["current"]
-    assert got["on_time_rate"] == 100.0  # the closure itself is counted
-    assert (got["closure_rate"], got["return_rate"], got["rework_rate"]) == (100.0, 0.0, 0.0)
+    # By hand: one case taken on (accepted into the district's queue when escalated) and closed →
+    # closure 100.0; one dispatch, no return → 0.0; one handling, no rework → 0.0; the report was
+    # decided and valid → 100.0; closed within 1 h of its 5 working days → on time 100.0.
+    assert figures(world, NOV, within=world.units["A"].code)["current"] == expected(
+        response_rate=100.0, closure_rate=100.0, on_time_rate=100.0, return_rate=0.0, rework_rate=0.0,
+        valid_report_rate=100.0, reopen_rate=0.0, within_grid=0.0, within_community=0.0, within_street=0.0,
+        ack_mean_hours=1.0, ack_p90_hours=0.9, close_mean_hours=1.0, close_p90_hours=0.9)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "measures.contributions (and plain.py) count a report as decided when its status is not REPORTED, so a "
-    "report suspended before anyone accepted or rejected it counts as a valid decided report; "
-    "docs/assessment.md: decided = no longer waiting for acceptance"))
 def test_a_report_suspended_before_acceptance_is_not_decided(world):
+    """``decided`` means no longer waiting for acceptance; a report suspended before anyone accepted
+    or rejected it still waits (it was counted as a valid decided report)."""
+    staff, worker = world.users["community_staff"], world.users["grid_worker"]
+
+    def valid_reports():
+        return figures(world, NOV, worker=worker.pk)["current"]["valid_report_rate"]
+
     with clock.frozen(t(11, 18, 9)):
-        case = report(world, "community", by="grid_worker", channel="patrol", title="邻里纠纷")
-        lifecycle.suspend(world.users["community_staff"], case, "等待当事人回来")
-    # By hand: the report still waits for acceptance → decided 0 → valid-report rate no data.
-    assert figures(world, NOV, worker=world.users["grid_worker"].pk)["current"]["valid_report_rate"] is None
+        waiting = report(world, "community", by="grid_worker", channel="patrol", title="邻里纠纷")
+        lifecycle.suspend(staff, waiting, "等待当事人回来")
+        refused = report(world, "community", by="grid_worker", channel="patrol", title="邻里纠纷")
+        lifecycle.reject(staff, refused, "invalid")
+        # By hand: decided = the rejected one only (the suspended one still waits) → 0 of 1 = 0.0
+        # (counting the suspended one as decided would give 1 of 2 = 50.0).
+        assert valid_reports() == 0.0
+        clock.set(t(11, 18, 10))
+        lifecycle.resume(staff, waiting)
+        assert valid_reports() == 0.0  # back in the queue: still waiting
+        lifecycle.accept(staff, waiting)
+        assert valid_reports() == 50.0  # 1 valid of 2 decided
