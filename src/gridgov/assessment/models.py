@@ -4,7 +4,7 @@
 computed from (see ``measures``); :class:`CaseTally` remembers what each case last contributed, so a
 transition adds only the difference. Department and worker are plain integer keys (0 = none) rather
 than foreign keys: the tally is keyed by district for a scaled-out PostgreSQL and joins nothing on
-the hot path.
+the hot path. :class:`MonthTally` rolls the same counts up by month for the boards.
 """
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,8 +30,24 @@ class Tally(models.Model):
                    models.Index(fields=["district_code", "worker_id", "day"], name="tally_worker")]
 
 
+class MonthTally(models.Model):
+    """The same counts rolled up to month × unit × department (no category, no worker): the boards of
+    streets, communities and departments for a month, quarter or year read a few thousand of these
+    rows instead of every day's tallies."""
+
+    district_code = models.CharField(max_length=6)
+    month = models.DateField()
+    unit_code = models.CharField(max_length=18)
+    department_id = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["district_code", "month", "unit_code", "department_id"],
+                                               name="one_month_tally_per_key")]
+
+
 for _name in MEASURES:
     Tally.add_to_class(_name, models.BigIntegerField(default=0))
+    MonthTally.add_to_class(_name, models.BigIntegerField(default=0))
 
 
 class CaseTally(models.Model):

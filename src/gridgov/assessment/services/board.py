@@ -9,7 +9,7 @@ from django.db.models.functions import Substr
 from gridgov.structure.codes import KIND_LENGTHS, subtree_q
 
 from ..measures import MEASURES
-from ..models import Tally
+from ..models import MonthTally, Tally
 from . import figures
 from .periods import Period
 
@@ -27,8 +27,13 @@ class Subject:
     category: int | None = None
 
 
-def _rows(district_code: str, period: Period, subject: Subject):
-    rows = Tally.objects.filter(district_code=district_code, day__gte=period.start, day__lt=period.end)
+def _rows(district_code: str, period: Period, subject: Subject, by: str | None):
+    """The tally rows to sum: the monthly rollup when the question needs neither a day, a category
+    nor a worker (the boards of a month, quarter or year), the daily tallies otherwise."""
+    if period.kind != "day" and not subject.category and not subject.worker and by != "worker":
+        rows = MonthTally.objects.filter(district_code=district_code, month__gte=period.start, month__lt=period.end)
+    else:
+        rows = Tally.objects.filter(district_code=district_code, day__gte=period.start, day__lt=period.end)
     if subject.within and len(subject.within) > 6:
         rows = rows.filter(subtree_q("unit_code", subject.within))
     if subject.department:
@@ -47,7 +52,7 @@ def _sums_expr():
 def sums(district_code: str, period: Period, subject: Subject = Subject(), by: str | None = None) -> dict:
     """Summed counts: one dict, or a dict per group key when ``by`` is given. Unit groups are keyed
     by the unit code cut to that level (a case located above it keeps its shorter code)."""
-    rows = _rows(district_code, period, subject)
+    rows = _rows(district_code, period, subject, by)
     if by is None:
         return {m: n or 0 for m, n in rows.aggregate(**_sums_expr()).items()}
     if GROUPS[by] == "unit":

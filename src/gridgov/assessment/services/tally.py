@@ -15,9 +15,10 @@ from django.db.models import F
 from gridgov.cases.models import Assignment, Case, WhistleCall
 
 from ..measures import Key, contributions
-from ..models import CaseTally, Tally
+from ..models import CaseTally, MonthTally, Tally
 
 KEY_FIELDS = ("day", "unit_code", "category_id", "department_id", "worker_id")
+MONTH_FIELDS = ("month", "unit_code", "department_id")
 
 
 _deferred = threading.local()
@@ -74,20 +75,40 @@ def refresh(case) -> None:
         fact.save(update_fields=["rows"])
 
 
+def month_key(key: Key) -> tuple:
+    """The rollup's key for a tally key: (first day of the month, unit code, department)."""
+    return (key[0][:8] + "01", key[1], key[3])
+
+
+def roll_up(rows: dict[Key, dict[str, int]]) -> dict[tuple, dict[str, int]]:
+    out: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for key, counts in rows.items():
+        for m, n in counts.items():
+            out[month_key(key)][m] += n
+    return {key: {m: n for m, n in counts.items() if n} for key, counts in out.items()}
+
+
 def apply(district_code: str, changes: dict[Key, dict[str, int]]) -> None:
-    """Add ``changes`` to the tallies. Keys are taken in sorted order so that two transactions
-    touching the same rows lock them in the same order; a key seen for the first time is inserted,
-    and if another transaction inserted it meanwhile the insert gives way to an update."""
-    for key in sorted(changes):
-        counts = changes[key]
-        rows = Tally.objects.filter(district_code=district_code, **dict(zip(KEY_FIELDS, key)))
-        if rows.update(**{m: F(m) + n for m, n in counts.items()}):
-            continue
-        try:
-            with transaction.atomic():
-                Tally.objects.create(district_code=district_code, **dict(zip(KEY_FIELDS, key)), **counts)
-        except IntegrityError:
-            rows.update(**{m: F(m) + n for m, n in counts.items()})
+    """Add ``changes`` to the tallies and to their monthly rollup."""
+    for key, counts in sorted(changes.items()):
+        _add(Tally, KEY_FIELDS, district_code, key, counts)
+    for key, counts in sorted(roll_up(changes).items()):
+        if counts:
+            _add(MonthTally, MONTH_FIELDS, district_code, key, counts)
+
+
+def _add(model, fields, district_code: str, key: tuple, counts: dict[str, int]) -> None:
+    """Add ``counts`` to one row. Keys are taken in sorted order so that two transactions touching
+    the same rows lock them in the same order; a key seen for the first time is inserted, and if
+    another transaction inserted it meanwhile the insert gives way to an update."""
+    rows = model.objects.filter(district_code=district_code, **dict(zip(fields, key)))
+    if rows.update(**{m: F(m) + n for m, n in counts.items()}):
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(district_code=district_code, **dict(zip(fields, key)), **counts)
+    except IntegrityError:
+        rows.update(**{m: F(m) + n for m, n in counts.items()})
 
 
 @transaction.atomic
@@ -95,6 +116,7 @@ def rebuild(district_code: str, progress=None, chunk: int = 2000) -> int:
     """Recompute a district's tallies from its cases (after an import or a change of definitions).
     Returns the number of tally rows written; ``progress(done, total)`` is called per chunk."""
     Tally.objects.filter(district_code=district_code).delete()
+    MonthTally.objects.filter(district_code=district_code).delete()
     CaseTally.objects.filter(case__district_code=district_code).delete()
     cases = Case.objects.filter(district_code=district_code).select_related("unit").order_by("pk")
     total, done = cases.count(), 0
@@ -125,4 +147,6 @@ def rebuild(district_code: str, progress=None, chunk: int = 2000) -> int:
             progress(done, total)
     Tally.objects.bulk_create([Tally(district_code=district_code, **dict(zip(KEY_FIELDS, key)), **counts)
                                for key, counts in sums.items()], batch_size=2000)
+    MonthTally.objects.bulk_create([MonthTally(district_code=district_code, **dict(zip(MONTH_FIELDS, key)), **counts)
+                                    for key, counts in roll_up(sums).items()], batch_size=2000)
     return len(sums)
