@@ -24,12 +24,13 @@ Steps (each prints its time):
    (the incremental path — ``services.tally`` adding each case's difference at every transition —
    is the one proven by tests/test_assessment_tallies.py; the figures by tests/test_assessment_figures.py);
    the check in step 4 compares it with ``plain.plain_sums``, the second formulation;
-4. time ``board.board(district, month, by="street")`` and ``by="community"`` (``--repeat`` times,
-   min and median) and ``plain.plain_sums`` for the same, print both, print the tally and case
-   counts and the ``EXPLAIN (ANALYZE, BUFFERS)`` of the board's query, and check that
-   ``board.sums(...) == plain.plain_sums(...)`` for both groupings;
-5. with ``--experiments``, time the board with JIT off and a prototype monthly rollup (see
-   ``experiments``) — what the figures in bench/README.md recommend.
+4. roll the tallies up by month into ``MonthTally`` (one ``INSERT … SELECT … GROUP BY``, as
+   ``tally.rebuild`` does); the product keeps it by the same differences as the tallies;
+5. time ``board.board(district, month, by="street")`` and ``by="community"`` (``--repeat`` times,
+   min and median; boards of a month, quarter or year read the monthly rollup) and
+   ``plain.plain_sums`` for the same, print both, print the tally and case counts and the
+   ``EXPLAIN (ANALYZE, BUFFERS)`` of the board's query, check that ``board.sums(...) ==
+   plain.plain_sums(...)`` for both groupings, and time the quarter's and the year's boards.
 
 The generated database is kept: a second run with the same ``--cases`` reuses it (``--fresh``
 regenerates it, ``--drop`` drops it at the end). Timings are reported, never judged: the script
@@ -216,7 +217,7 @@ def restore_indexes() -> None:
 def generate_cases(district: str, count: int) -> None:
     say("emptying the case tables")
     run("TRUNCATE cases_case, cases_assignment, cases_whistle, cases_whistlecall, assessment_tally, "
-        "assessment_casetally RESTART IDENTITY CASCADE")
+        "assessment_monthtally, assessment_casetally RESTART IDENTITY CASCADE")
     restore_indexes()
     dropped = [entry for table in CASE_TABLES for entry in secondary_indexes(table)]
     meta_set("dropped_indexes", dropped)
@@ -550,6 +551,23 @@ def build_tallies(district: str) -> None:
     run("VACUUM ANALYZE assessment_tally")
 
 
+def build_month_tallies(district: str) -> None:
+    """The monthly rollup (assessment.MonthTally) from the daily tallies, as tally.rebuild does."""
+    from gridgov.assessment.measures import MEASURES
+
+    columns = ", ".join(MEASURES)
+    sums = ", ".join(f"sum({m})" for m in MEASURES)
+    run("DELETE FROM assessment_monthtally WHERE district_code = %s", [district])
+    run("SET work_mem = '512MB'")
+    started = time.monotonic()
+    added = run(f"INSERT INTO assessment_monthtally (district_code, month, unit_code, department_id, {columns}) "
+                f"SELECT district_code, date_trunc('month', day)::date, unit_code, department_id, {sums} "
+                f"FROM assessment_tally WHERE district_code = %s GROUP BY 1, 2, 3, 4", [district])
+    run("RESET ALL")
+    run("VACUUM ANALYZE assessment_monthtally")
+    say(f"  monthly rollup: {added:,} rows in {time.monotonic() - started:,.0f} s")
+
+
 # -- step 4: the board against the plain GROUP BY ---------------------------------------------------
 def timed(fn, repeat: int) -> tuple[list[float], object]:
     times, result = [], None
@@ -567,7 +585,7 @@ def explain_board(district: str, period, by: str) -> str:
     from gridgov.assessment.services.board import Subject, _rows, _sums_expr
     from gridgov.structure.codes import KIND_LENGTHS
 
-    rows = _rows(district, period, Subject()).annotate(key=Substr("unit_code", 1, KIND_LENGTHS[by]))
+    rows = _rows(district, period, Subject(), by).annotate(key=Substr("unit_code", 1, KIND_LENGTHS[by]))
     return rows.values("key").annotate(**_sums_expr()).order_by("key").explain(analyze=True, buffers=True)
 
 
@@ -611,47 +629,17 @@ def compare(district: str, period, repeat: int, plain_repeat: int) -> bool:
     return agree
 
 
-def experiments(district: str, period, repeat: int) -> None:
-    """What would make the board faster (``--experiments``): the same board with JIT off for the
-    session, and a prototype monthly rollup — the month's tallies summed by district × month × unit ×
-    department, as a model kept by the same differences could hold them — timed and checked against
-    ``board.sums``."""
-    from gridgov.assessment.measures import MEASURES
+def longer_periods(district: str, period, repeat: int) -> None:
+    """The same board for the quarter and the year around the month (from the rollup as well)."""
     from gridgov.assessment.services import board
-    from gridgov.structure.codes import KIND_LENGTHS
+    from gridgov.assessment.services.periods import Period
 
-    print("\nexperiments (not the product's code path):")
-    run("SET jit = off")
-    for by in ("street", "community"):
-        times, _ = timed(lambda: board.board(district, period, by=by), repeat)
-        print(f"  board.board by {by:9s} with SET jit = off:  min {min(times) * 1000:7.1f} ms   median "
-              f"{statistics.median(times) * 1000:7.1f} ms")
-    run("RESET jit")
-    columns = ", ".join(f"sum({m})::bigint AS {m}" for m in MEASURES)
-    run("DROP TABLE IF EXISTS pg_temp.bench_tally_month")
-    run(f"CREATE TEMP TABLE bench_tally_month AS SELECT district_code, date_trunc('month', day)::date AS month, "
-        f"unit_code, department_id, {columns} FROM assessment_tally WHERE district_code = %s AND day >= %s "
-        f"AND day < %s GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4", [district, period.start, period.end])
-    run("CREATE INDEX ON bench_tally_month (district_code, month, unit_code)")
-    run("ANALYZE bench_tally_month")
-    rows = one("SELECT count(*) FROM bench_tally_month")[0]
-    sums = ", ".join(f"sum({m})" for m in MEASURES)
-    from django.db import connection
-
-    for by in ("street", "community"):
-        query = (f"SELECT substring(unit_code, 1, {KIND_LENGTHS[by]}), {sums} FROM bench_tally_month "
-                 f"WHERE district_code = %s AND month = %s GROUP BY 1 ORDER BY 1")
-
-        def fetch():
-            with connection.cursor() as cursor:
-                cursor.execute(query, [district, period.start])
-                return {row[0]: dict(zip(MEASURES, (int(n) for n in row[1:]))) for row in cursor.fetchall()
-                        if any(row[1:])}
-
-        times, result = timed(fetch, repeat)
-        same = result == board.sums(district, period, by=by)
-        print(f"  monthly rollup ({rows:,} rows for {period}) by {by:9s}: min {min(times) * 1000:7.1f} ms   median "
-              f"{statistics.median(times) * 1000:7.1f} ms   same counts as the board: {same}")
+    for kind in ("quarter", "year"):
+        longer = Period.containing(kind, period.start)
+        for by in ("street", "community"):
+            times, _ = timed(lambda: board.board(district, longer, by=by), repeat)
+            print(f"  board by {by:9s} for {longer}: min {min(times) * 1000:7.1f} ms   median "
+                  f"{statistics.median(times) * 1000:7.1f} ms")
 
 
 def main() -> int:
@@ -663,8 +651,6 @@ def main() -> int:
     parser.add_argument("--plain-repeat", type=int, default=1, help="plain GROUP BY runs per grouping (default 1)")
     parser.add_argument("--fresh", action="store_true", help="regenerate the cases even if the database has them")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
-    parser.add_argument("--experiments", action="store_true",
-                        help="also time the board with JIT off and a prototype monthly rollup")
     args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         sys.exit("this benchmark needs PostgreSQL")
@@ -683,6 +669,7 @@ def main() -> int:
     if args.fresh or meta_get("cases") != args.cases or not meta_get("tallies"):
         meta_set("cases", None)
         meta_set("tallies", False)
+        meta_set("month_tallies", False)
         lookup_tables(district)
         say(f"generating {args.cases:,} cases from {START} to {END}")
         generate_cases(district, args.cases)
@@ -693,6 +680,10 @@ def main() -> int:
     else:
         restore_indexes()
         say(f"reusing the {args.cases:,} cases and their tallies already in the database (--fresh regenerates)")
+    if not meta_get("month_tallies"):
+        say("rolling the tallies up by month")
+        build_month_tallies(district)
+        meta_set("month_tallies", True)
 
     cases = Case.objects.filter(district_code=district).count()
     tallies = Tally.objects.filter(district_code=district).count()
@@ -704,8 +695,8 @@ def main() -> int:
     agree = compare(district, period, args.repeat, args.plain_repeat)
     print(f"\nEXPLAIN (ANALYZE, BUFFERS) of the board's query (by community, {period}):")
     print(explain_board(district, period, "community"))
-    if args.experiments:
-        experiments(district, period, args.repeat)
+    print("\nlonger periods:")
+    longer_periods(district, period, args.repeat)
     if args.drop:
         from django.db import connections
 
