@@ -4,25 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from .canvas import CANVAS_PIXELS
 from .test_assessment_reports import MARCH, walk_cases
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-# Share of a chart's canvas that is painted (neither transparent nor white), and its colours.
-PAINTED = """(id) => {
-  const canvas = document.querySelector('#' + id + ' canvas');
-  if (!canvas) return {painted: 0, colours: 0};
-  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-  const colours = new Set();
-  let painted = 0;
-  for (let i = 0; i < pixels.length; i += 4) {
-    const [r, g, b, a] = [pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3]];
-    if (a === 0 || (r > 250 && g > 250 && b > 250)) continue;
-    painted += 1;
-    colours.add((r << 16) | (g << 8) | b);
-  }
-  return {painted: painted / (pixels.length / 4), colours: colours.size};
-}"""
 
 
 @pytest.fixture
@@ -38,7 +23,7 @@ def live_world(transactional_db):
 
 def drawn(page, chart_id):
     page.wait_for_selector(f"#{chart_id}[aria-busy=false]")
-    figures = page.evaluate(PAINTED, chart_id)
+    figures = page.evaluate(CANVAS_PIXELS, "#" + chart_id)
     assert figures["painted"] > 0.02 and figures["colours"] > 10, (chart_id, figures)
     return figures
 
@@ -54,7 +39,7 @@ def test_district_admin_sees_figures_rankings_and_the_printable_report(login, li
     before = drawn(page, "children-chart")
     page.select_option("#children-figure", index=2)  # closure rate: street B's bar halves
     page.wait_for_timeout(600)
-    assert page.evaluate(PAINTED, "children-chart") != before
+    assert page.evaluate(CANVAS_PIXELS, "#children-chart") != before
     page.screenshot(path=ARTIFACTS / "assessment-figures.png", full_page=True)
 
     page.goto(f"{live_server.url}/assessment/rankings/?by=street&period={MARCH}")

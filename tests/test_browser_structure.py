@@ -3,24 +3,11 @@ from pathlib import Path
 
 import pytest
 
+from .canvas import CANVAS_PIXELS
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 CHART = "echarts.getInstanceByDom(document.getElementById('unit-map'))"
-
-# Pixels of the chart's canvas that are neither transparent nor white, and how many colours they use.
-CANVAS_PIXELS = """() => {
-  const canvas = document.querySelector('#unit-map canvas');
-  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-  const colours = new Set();
-  let painted = 0;
-  for (let i = 0; i < pixels.length; i += 4) {
-    const [r, g, b, a] = [pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3]];
-    if (a === 0 || (r > 250 && g > 250 && b > 250)) continue;
-    painted += 1;
-    colours.add((r << 16) | (g << 8) | b);
-  }
-  return {painted: painted / (pixels.length / 4), colours: colours.size, width: canvas.getBoundingClientRect().width};
-}"""
 
 
 @pytest.fixture
@@ -53,14 +40,14 @@ def test_community_map_draws_its_grids(login, live_server, live_district):
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "unit-community-desktop.png", full_page=True)
-    desktop = page.evaluate(CANVAS_PIXELS)
+    desktop = page.evaluate(CANVAS_PIXELS, "#unit-map")
     assert desktop["painted"] > 0.2, desktop
     assert desktop["colours"] > 50, desktop
 
     page.set_viewport_size({"width": 375, "height": 812})
     page.wait_for_function(f"() => {CHART}.getWidth() < 375")
     page.screenshot(path=ARTIFACTS / "unit-community-mobile.png", full_page=True)
-    mobile = page.evaluate(CANVAS_PIXELS)
+    mobile = page.evaluate(CANVAS_PIXELS, "#unit-map")
     assert mobile["width"] < 375 and mobile["painted"] > 0.2, mobile
 
 
