@@ -83,11 +83,25 @@ def sign_in(browser, live_server):
         context.close()
 
 
-@pytest.fixture
-def world(district):
-    """The small district plus test categories and a second department (see cases_world.py)."""
+def _with_categories(district):
     from .cases_world import categories, gongan
 
     district.categories = categories()
     district.departments["gongan"] = gongan(district)
     return district
+
+
+@pytest.fixture
+def world(district):
+    """The small district plus test categories and a second department (see cases_world.py)."""
+    return _with_categories(district)
+
+
+@pytest.fixture
+def live_world(transactional_db, settings, tmp_path):
+    """``world`` in a database a live server shares (browser tests); uploads go to a temporary folder.
+    Modules add their own data by overriding it (``def live_world(live_world): …``)."""
+    from .factories import build_district
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return _with_categories(build_district())

@@ -11,14 +11,8 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @pytest.fixture
-def live_world(transactional_db):
-    from .cases_world import categories, gongan
-    from .factories import build_district
-
-    world = build_district()
-    world.categories = categories()
-    world.departments["gongan"] = gongan(world)
-    return walk_cases(world)
+def live_world(live_world):
+    return walk_cases(live_world)
 
 
 def drawn(page, chart_id):

@@ -17,18 +17,6 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture
-def live_world(transactional_db, settings, tmp_path):
-    from .cases_world import categories, gongan
-    from .factories import build_district
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    world = build_district()
-    world.categories = categories()
-    world.departments["gongan"] = gongan(world)
-    return world
-
-
-@pytest.fixture
 def picture(tmp_path):
     path = tmp_path / "scene.jpg"
     buffer = io.BytesIO()

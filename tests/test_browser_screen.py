@@ -20,15 +20,9 @@ CHARTS = ["chart-status", "chart-lights", "chart-intake", "chart-categories", "c
 
 
 @pytest.fixture
-def live_world(transactional_db, settings, tmp_path):
+def live_world(live_world):
     """The small district with cases in both streets: open, closed on the spot, overdue, a hot spot."""
-    from .cases_world import categories, gongan
-    from .factories import build_district
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    world = build_district()
-    world.categories = categories()
-    world.departments["gongan"] = gongan(world)
+    world = live_world
     now = timezone.now()
     # Recent small cases stay green whatever the day of the week; the two old ones are red (20 and
     # 25 calendar days hold more working days than their limits of 3 and 5, holidays or not).

@@ -342,21 +342,13 @@ def test_the_menu_links_the_hot_spots_for_dispatchers(client, world):
 
 # -- in the browser -------------------------------------------------------------------------------
 @pytest.fixture
-def live_world(transactional_db, settings, tmp_path):
-    """The small district in a database the live server shares; the standard catalogue (whose
-    keywords the suggestions come from) is loaded again, since an earlier transactional test may
-    have flushed the rows its migration wrote."""
+def live_world(live_world):
+    """The standard catalogue (whose keywords the suggestions come from) is loaded again, since an
+    earlier transactional test may have flushed the rows its migration wrote."""
     from gridgov.catalogue.services import load_standard
 
-    from .cases_world import categories, gongan
-    from .factories import build_district
-
-    settings.MEDIA_ROOT = tmp_path / "media"
     load_standard()
-    world = build_district()
-    world.categories = categories()
-    world.departments["gongan"] = gongan(world)
-    return world
+    return live_world
 
 
 def shot(page, name):

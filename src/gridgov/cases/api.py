@@ -181,9 +181,22 @@ class TimelineOut(Schema):
         return obj.actor.username if obj.actor_id else None
 
 
-class AssignmentOut(Schema):
+class DepartmentOut(Schema):
+    """A row that belongs to a department (an assignment, a whistle call): its code and short name."""
+
     department: str
     department_name: str
+
+    @staticmethod
+    def resolve_department(obj):
+        return obj.department.code
+
+    @staticmethod
+    def resolve_department_name(obj):
+        return obj.department.short_name
+
+
+class AssignmentOut(DepartmentOut):
     lead: bool
     status: str
     dispatched_at: Local
@@ -193,18 +206,8 @@ class AssignmentOut(Schema):
     returned_at: Local | None
     return_reason: str
 
-    @staticmethod
-    def resolve_department(obj):
-        return obj.department.code
 
-    @staticmethod
-    def resolve_department_name(obj):
-        return obj.department.short_name
-
-
-class WhistleCallOut(Schema):
-    department: str
-    department_name: str
+class WhistleCallOut(DepartmentOut):
     whistled_at: Local
     whistled_by: str
     limit_minutes: int
@@ -213,14 +216,6 @@ class WhistleCallOut(Schema):
     late: bool
     missed: bool
     score: int | None
-
-    @staticmethod
-    def resolve_department(obj):
-        return obj.department.code
-
-    @staticmethod
-    def resolve_department_name(obj):
-        return obj.department.short_name
 
     @staticmethod
     def resolve_whistled_at(obj):
