@@ -176,7 +176,7 @@ def test_person_detail(district, api):
     body = api("get", f"/api/v1/persons/{person.pk}").json()
     assert body["name"] == person.name
     assert (body["id_number"], body["phone"]) == (person.masked_id_number, person.masked_phone)
-    assert body["birth_date"] == person.birth_date.isoformat()
+    assert body["birth_decade"] == person.birth_date.year // 10 * 10 and "birth_date" not in body
     assert body["household"] == str(person.household)
 
 
@@ -185,7 +185,7 @@ def test_reveal_returns_the_number_once_logged_and_uncached(district, api):
     response = api("post", f"/api/v1/persons/{person.pk}/reveal", {"field": "id_number", "reason": "核实低保申请"})
     assert response.status_code == 200
     assert response.json() == {"field": "id_number", "value": person.id_number}
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
     log = RevealLog.objects.get()
     assert (log.user.username, log.person, log.field, log.reason) == ("district_admin", person, "id_number", "核实低保申请")
 

@@ -120,7 +120,7 @@ def test_small_loop_end_to_end(world, api, client):
                      files=[photo("before.png"), photo("after.png")]))
     assert handled["status"] == "handled"
     assert [p["stage"] for p in handled["photos"]] == ["handle", "handle"]
-    assert all(p["url"].startswith("http://testserver/media/cases/") for p in handled["photos"])
+    assert all(p["url"].startswith(f"http://testserver/api/v1/cases/{code}/photos/") for p in handled["photos"])
     assert handled["actions"] == ["verify"]
     closed = ok(api("post", act(code, "verify"), {"passed": True, "note": "现场已清理"}, user="grid_worker"))
     assert (closed["status"], closed["closed_on_time"]) == ("closed", True)
@@ -278,8 +278,11 @@ def test_merge_a_duplicate_into_its_master(world, api):
     merged = ok(api("post", act(duplicate, "merge"), {"into": master, "note": "重复上报"}, user="street_dispatcher"))
     assert (merged["status"], merged["merged_into"]) == ("merged", master)
     assert steps(master)[-1] == "merged_in"
-    # The duplicate's reporter now follows the master case.
-    assert ok(api("get", f"{CASES}/{master}", user="resident"))["code"] == master
+    # The duplicate's reporter now follows the master case: its progress in the public form, not the
+    # case itself (changed with the case scope fix, security review item 1).
+    assert api("get", f"{CASES}/{master}", user="resident").status_code == 404
+    progress = ok(api("get", f"{CASES}/{master}/progress", user="resident"))
+    assert (progress["code"], progress["own_cases"]) == (master, [duplicate])
 
 
 # -- the list and its filters ------------------------------------------------------------------------

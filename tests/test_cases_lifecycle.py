@@ -266,7 +266,11 @@ def test_unsatisfied_reopens_once_then_the_rating_is_final(world):
 
 
 def test_merge_and_the_merged_reporter_follows_the_master(world):
+    # Changed with the case scope fix (security review, item 1): the merged reporter follows the
+    # master in its public form (services.following) and does not rate it; before, they saw it in
+    # full and rated it.
     from gridgov.accounts.scope import visible
+    from gridgov.cases.services import actors, following
 
     master = report(world, "big", title="违章搭建A", by="grid_worker")
     duplicate = report(world, "big", title="违章搭建A重复")
@@ -277,13 +281,18 @@ def test_merge_and_the_merged_reporter_follows_the_master(world):
     assert duplicate.status == Status.MERGED and duplicate.merged_into == master
     assert "merged_in" in actions(master)
     resident = world.users["resident"]
-    assert visible(resident, Case.objects.all()).filter(pk=master.pk).exists()
+    assert not visible(resident, Case.objects.all()).filter(pk=master.pk).exists()
+    assert following.public_case(resident, master.code).own == [duplicate.code]
     master = lifecycle.accept(dispatcher, master)
     master = lifecycle.dispatch(dispatcher, master, lead=world.departments["chengguan"])
     chengguan = world.users["dept_chengguan"]
     master = lifecycle.handle(chengguan, lifecycle.acknowledge(chengguan, master), "已拆除")
-    master = lifecycle.rate(resident, master, "basically")
-    assert master.rating == "basically"
+    assert following.public_case(resident, master.code).status == Status.CLOSED
+    with pytest.raises(PermissionDenied):
+        actors.require_reporter(resident, master)
+    with pytest.raises(Http404):
+        lifecycle.rate(resident, master, "basically")
+    assert Case.objects.get(pk=master.pk).rating == ""
 
 
 def test_supervise_needs_an_upper_level(world):

@@ -1,17 +1,18 @@
 """“Already reported?”: similar open cases are offered, the resident joins one instead of filing a
-new case and then follows and rates it; a dispatcher sees the likely duplicates of a case and
-merges them."""
+new case and then follows it (without rating it: tests/test_security_cases.py); a dispatcher sees
+the likely duplicates of a case and merges them."""
 import datetime as dt
 import json
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
 from gridgov.accounts.models import ApiToken, Role, RoleAssignment
 from gridgov.accounts.scope import visible
 from gridgov.cases.models import Case, Status
-from gridgov.cases.services import intake, lifecycle
+from gridgov.cases.services import following, intake, lifecycle
 from gridgov.core import clock
 from gridgov.intake.duplicates import bounding_box, haversine_m, join, similar_open_cases, similar_to_case
 from gridgov.intake.models import IntakeSettings
@@ -107,20 +108,27 @@ def test_the_best_come_first(world):
     assert offered(world, text=MASTER_TEXT, place=IN_A1_1) == [near_alike, far_alike]
 
 
-def test_a_resident_joins_follows_and_rates_the_master(world, resident2):
+def test_a_resident_joins_and_follows_the_master_without_rating_it(world, resident2):
+    # Changed with the case scope fix (security review, item 1): a follower sees the master in its
+    # public form only and does not rate it; before, the master opened in full and they rated it.
     master = report(world)
     merged = join(resident2, master, description="我也看到了", lat=NEAR[0], lng=NEAR[1])
     assert merged.status == Status.MERGED and merged.merged_into == master
-    assert merged.reporter == world.persons[1] and merged.title == master.title
-    assert visible(resident2, Case.objects.all()).filter(pk=master.pk).exists()
+    # Titled by the category, not by the master's title (its reporter's words, never shown to them).
+    assert merged.reporter == world.persons[1] and merged.title == master.category.plain_name
+    assert not visible(resident2, Case.objects.all()).filter(pk=master.pk).exists()
+    assert following.public_case(resident2, master.code).own == [merged.code]
     with pytest.raises(ValidationError):
         join(resident2, master, lat=NEAR[0], lng=NEAR[1])  # already following it
     dispatcher, chengguan = world.users["street_dispatcher"], world.users["dept_chengguan"]
     master = lifecycle.dispatch(dispatcher, lifecycle.accept(dispatcher, master), lead=world.departments["chengguan"])
     master = lifecycle.handle(chengguan, lifecycle.acknowledge(chengguan, master), "已拆除")
     assert master.status == Status.CLOSED
-    master = lifecycle.rate(resident2, master, "satisfied", "很快")
-    assert master.rating == "satisfied"
+    assert following.public_case(resident2, master.code).status == Status.CLOSED  # they follow its progress
+    with pytest.raises(Http404):
+        lifecycle.rate(resident2, master, "unsatisfied", "不满意")
+    master.refresh_from_db()
+    assert (master.status, master.rating, master.reopen_count) == (Status.CLOSED, "", 0)
 
 
 def test_joining_needs_a_similar_open_case_near_the_resident(world, resident2):
@@ -164,8 +172,11 @@ def test_api_already_reported_and_join(world, resident2, api):
             "lng": NEAR[1]}
     found = api("post", "/api/v1/intake/similar", body, "resident2").json()
     assert [item["code"] for item in found] == [master.code]
-    assert set(found[0]) == {"code", "title", "status", "category", "unit_name", "reported_on", "distance_m",
-                             "similarity", "score"}  # nothing personal
+    # The public form (changed with the case scope fix): nothing the reporter wrote, no distance or likeness.
+    assert found[0]["full"] is False and found[0]["unit_name"] == world.units["A1-1"].short_name
+    assert all(found[0][key] is None for key in ("title", "distance_m", "similarity", "score"))
+    staff = api("post", "/api/v1/intake/similar", body, "street_dispatcher").json()
+    assert staff[0]["full"] is True and staff[0]["title"] == MASTER_TEXT and 90 < staff[0]["distance_m"] < 110
     assert api("post", "/api/v1/intake/similar", {**body, "lng": None}, "resident2").status_code == 422
     joined = api("post", f"/api/v1/intake/cases/{master.code}/join", {"lat": NEAR[0], "lng": NEAR[1]}, "resident2")
     assert joined.status_code == 201 and joined.json()["master"] == master.code

@@ -215,9 +215,11 @@ def similar(client, world, **changes):
 def test_already_reported_shows_similar_open_cases_but_nothing_personal(client, world):
     master = master_case(world)
     html = similar(login(client, world, "resident"), world)
-    assert f'data-similar-case="{master.code}"' in html and MASTER_TEXT in html
+    assert f'data-similar-case="{master.code}"' in html and master.category.plain_name in html
     assert "Already reported?" in html and f'data-join="{master.code}"' in html
     assert "张某某" not in html and "13912345678" not in html and "私人电话" not in html
+    # The public form (changed with the case scope fix): not even the title, the distance or the likeness.
+    assert MASTER_TEXT not in html and "m away" not in html and "alike" not in html
     assert reverse("case", args=[master.code]) not in html  # the resident may not open it (yet)
     by_address = similar(client, world, lat="", lng="", address=BUILDING)  # the same grid, by the address
     assert f'data-similar-case="{master.code}"' in by_address
@@ -227,6 +229,7 @@ def test_already_reported_shows_similar_open_cases_but_nothing_personal(client, 
     assert "data-similar-case" not in similar(client, world, category="")  # nothing chosen yet
     worker = similar(login(client, world, "grid_worker2"), world)  # a grid worker cannot join: no button
     assert f'data-similar-case="{master.code}"' in worker and "data-join" not in worker
+    assert MASTER_TEXT in worker and "m away" in worker  # staff see it in full, to merge
 
 
 def test_a_resident_joins_a_similar_case_instead_of_filing_a_new_one(client, world, resident2):
@@ -373,7 +376,8 @@ def test_typing_a_complaint_prefills_the_category_and_offers_the_case_already_re
     assert f"{round(guess.confidence * 100)}%" in resident.inner_text("[data-suggested-confidence]")
     resident.fill("#id_address", BUILDING)  # the place, by its address: grid A1-1
     offer = resident.wait_for_selector(f"[data-already-reported] [data-similar-case='{master.code}']")
-    assert MASTER_TEXT in offer.inner_text()
+    # The public form (changed with the case scope fix): the category, not the reporter's title.
+    assert master.category.plain_name in offer.inner_text() and MASTER_TEXT not in offer.inner_text()
     resident.wait_for_selector("#report-map[aria-busy=false]")
     shot(resident, "report-desktop")
 

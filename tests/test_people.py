@@ -1,5 +1,6 @@
 """People's personal data: ID numbers checked, numbers encrypted at rest, masked for display,
-found by keyed hash, and unmasked only through the logged, scoped, permission-checked reveal."""
+found by keyed hash, and unmasked only through the logged, scoped, permission-checked reveal.
+(What the masks leave to guess, and the limits of the number search: test_security_people.py.)"""
 import datetime as dt
 
 import pytest
@@ -11,7 +12,7 @@ from django.http import Http404
 from gridgov.core.crypto import decrypt, mask_id_number, mask_phone
 from gridgov.people.idnumber import make_id_number, validate_id_number
 from gridgov.people.models import Person, RevealLog
-from gridgov.people.services import find_by_number, reveal
+from gridgov.people.services import reveal, search_by_number
 
 
 # Check characters worked by hand: sum(digit × weight) with weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2,
@@ -45,9 +46,11 @@ def test_invalid_id_numbers_are_refused(number, code):
 
 
 @pytest.mark.parametrize("mask, value, shown", [
-    (mask_id_number, "510113199001011234", "5101**********1234"),
+    (mask_id_number, "510113199001011234", "5****************4"),
+    (mask_id_number, "11010519491231002X", "1****************X"),
     (mask_phone, "13812345678", "138****5678"),
     (mask_phone, "028-12345678", "028*****5678"),
+    (mask_phone, "0281234567", "028****567"),  # ten digits: the tail shrinks so four stay hidden
     (mask_id_number, "", ""),
     (mask_phone, "1234", "****"),  # too short to keep anything
 ])
@@ -78,13 +81,15 @@ def test_numbers_are_encrypted_at_rest(district):
     assert (person.id_number, person.phone) == ("11010519491231002X", "13912345678")
 
 
-def test_find_by_number_uses_the_keyed_hash_within_scope(district):
+def test_search_by_number_uses_the_keyed_hash_within_scope(district):
     person = district.persons[0]
-    admin = district.users["district_admin"]
-    assert list(find_by_number(admin, person.id_number.lower())) == [person]
-    assert list(find_by_number(admin, person.phone)) == [person]
-    assert not find_by_number(admin, "13999999999").exists()
-    assert not find_by_number(district.users["grid_worker2"], person.phone).exists()
+    admin, staff_elsewhere = district.users["district_admin"], district.users["community_staff"]
+    assert search_by_number(admin, person.id_number.lower(), "核实身份") == [person]
+    assert search_by_number(admin, person.phone, "核实身份") == [person]
+    assert search_by_number(admin, "13999999999", "核实身份") == []
+    outsider = next(p for p in district.persons if not p.unit.code.startswith(district.units["A1"].code))
+    assert search_by_number(staff_elsewhere, outsider.phone, "核实身份") == []
+    assert list(RevealLog.objects.order_by("pk").values_list("result_count", flat=True)) == [1, 1, 0, 0]
 
 
 def test_reveal_needs_the_permission(district):

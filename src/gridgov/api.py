@@ -6,7 +6,8 @@ UI's htmx can call it). Every error is JSON ``{"detail": message}`` in the reque
 bad token 401, a forbidden action 403, anything outside the caller's scope 404 exactly like
 something that does not exist.
 """
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _, gettext_lazy
 from ninja import NinjaAPI
@@ -15,8 +16,11 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError as Inpu
 from gridgov.accounts.api import BearerAuth, SessionAuth, router as auth_router
 from gridgov.assessment.api import router as assessment_router
 from gridgov.cases.api import router as cases_router
+from gridgov.cases.services.intake import AlreadyFiled
 from gridgov.cases.services.lifecycle import InvalidTransition
 from gridgov.catalogue.api import router as catalogue_router
+from gridgov.core.middleware_input import too_big
+from gridgov.core.text import PLAIN_TEXT_ERROR, PLAIN_TEXT_PROBLEM
 from gridgov.hotline.api import router as hotline_router
 from gridgov.intake.api import router as intake_router
 from gridgov.people.api import router as people_router
@@ -51,6 +55,7 @@ PROBLEMS = {
     "literal_error": gettext_lazy("must be one of %(expected)s"),
     "model_attributes_type": gettext_lazy("must be a JSON object"),
     "dict_type": gettext_lazy("must be a JSON object"),
+    PLAIN_TEXT_ERROR: PLAIN_TEXT_PROBLEM,
 }
 
 # Ninja raises these HttpErrors with fixed English messages (a DEBUG build appends " (details)").
@@ -92,6 +97,24 @@ def rule_broken(request, exc):
 def wrong_state(request, exc):
     """The case's state does not allow the action (a ValidationError subclass: found first in its MRO)."""
     return api.create_response(request, {"detail": "; ".join(exc.messages)}, status=409)
+
+
+@api.exception_handler(AlreadyFiled)
+def already_filed(request, exc):
+    """The external number was reported before: a conflict with an existing case, not bad input."""
+    return api.create_response(request, {"detail": "; ".join(exc.messages)}, status=409)
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_big(request, exc):
+    """A body Django refuses to read (``core.middleware_input`` answers the usual cases before any
+    view; this covers bodies of other content types that only the view reads)."""
+    return too_big(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+
+@api.exception_handler(SuspiciousOperation)
+def unreadable(request, exc):
+    return api.create_response(request, {"detail": _("The request could not be read.")}, status=400)
 
 
 @api.exception_handler(HttpError)

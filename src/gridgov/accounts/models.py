@@ -1,4 +1,5 @@
-"""Role assignments (a user, a role, a unit, maybe a department) and API tokens."""
+"""Role assignments (a user, a role, a unit, maybe a department), API tokens and failed sign-ins."""
+import datetime as dt
 import hashlib
 import secrets
 
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.structure.models import Department, Unit, UnitKind
@@ -66,13 +68,27 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def token_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=settings.GRIDGOV_TOKEN_DAYS)
+
+
+def password_fingerprint(password_hash: str) -> str:
+    """A keyed digest of the account's password hash: a token issued under one password stops
+    working when the password changes, however it is changed (web, back office, command, SQL)."""
+    return salted_hmac("gridgov.accounts.ApiToken", password_hash, algorithm="sha256").hexdigest()
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API. Only its SHA-256 is stored; the key is shown once."""
+    """A bearer token for the API. Only its SHA-256 is stored; the key is shown once. It works until
+    ``expires_at`` (``GRIDGOV_TOKEN_DAYS`` after issue), its owner revokes it, or the owner's
+    password changes."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), default=token_expiry)
+    password_fingerprint = models.CharField(max_length=64, editable=False)
 
     class Meta:
         verbose_name = _("API token")
@@ -80,14 +96,39 @@ class ApiToken(models.Model):
 
     @classmethod
     def issue(cls, user) -> str:
+        """A new token for ``user``; their expired and revoked tokens are cleared away meanwhile."""
         key = secrets.token_urlsafe(32)
-        cls.objects.create(user=user, digest=_digest(key))
+        cls.objects.filter(user=user).exclude(pk__in=[token.pk for token in cls.live_for(user)]).delete()
+        cls.objects.create(user=user, digest=_digest(key), password_fingerprint=password_fingerprint(user.password))
         return key
 
     @classmethod
-    def user_for(cls, key: str):
-        token = cls.objects.select_related("user").filter(digest=_digest(key), user__is_active=True).first()
-        if token is None:
+    def live_for(cls, user) -> list["ApiToken"]:
+        """The user's tokens that still work, newest first."""
+        tokens = cls.objects.filter(user=user, expires_at__gt=timezone.now()).order_by("-created", "-pk")
+        return [token for token in tokens if token.password_fingerprint == password_fingerprint(user.password)]
+
+    @classmethod
+    def find(cls, key: str) -> "ApiToken | None":
+        """The working token with this key (its user active, not expired, issued under the current
+        password), marked as used; ``None`` otherwise."""
+        token = cls.objects.select_related("user").filter(
+            digest=_digest(key), user__is_active=True, expires_at__gt=timezone.now()).first()
+        if token is None or token.password_fingerprint != password_fingerprint(token.user.password):
             return None
         cls.objects.filter(pk=token.pk).update(last_used=timezone.now())
-        return token.user
+        return token
+
+
+class LoginFailure(models.Model):
+    """One wrong password (or unknown account) at a sign-in door, kept for the throttling window
+    (``accounts/throttle.py``)."""
+
+    username = models.CharField(_("username"), max_length=150)
+    address = models.CharField(_("address"), max_length=64)
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+        indexes = [models.Index(fields=["username", "at"]), models.Index(fields=["address", "at"])]

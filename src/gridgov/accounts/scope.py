@@ -34,6 +34,7 @@ class Scope:
     department_ids: frozenset = frozenset()
     roles: frozenset = frozenset()
     everything: bool = False
+    user_id: int | None = None
 
     @property
     def district_codes(self) -> frozenset:
@@ -77,6 +78,7 @@ def scope_for(user) -> Scope:
             person_ids=frozenset([person.pk]) if person and roles & SELF_ROLES else frozenset(),
             department_ids=frozenset(departments),
             roles=frozenset(roles),
+            user_id=user.pk,
         )
     user._gridgov_scope = scope
     return scope
@@ -85,12 +87,14 @@ def scope_for(user) -> Scope:
 @dataclass(frozen=True)
 class Rule:
     """How a model is scoped: the path to its unit code, whether it is structure or personal data,
-    and optionally the path to a person (visible to that person), to a department (visible to its
-    staff) and to a district code (visible to anyone working in that district)."""
+    and optionally the path to a person (visible to that person), to a user account (visible to that
+    user, e.g. the handler a case is dispatched to), to a department (visible to its staff) and to a
+    district code (visible to anyone working in that district)."""
 
     unit_path: str | None = None
     personal: bool = False
     person_path: str | None = None
+    user_path: str | None = None
     department_path: str | None = None
     district_path: str | None = None
     extra: Callable[[Scope], Q] | None = None
@@ -120,6 +124,8 @@ def scope_q(scope: Scope, rule: Rule) -> Q:
         q |= Q(**{f"{rule.district_path}__in": scope.district_codes})
     if rule.person_path and scope.person_ids:
         q |= Q(**{f"{rule.person_path}__in": scope.person_ids})
+    if rule.user_path and scope.user_id is not None:
+        q |= Q(**{rule.user_path: scope.user_id})
     if rule.department_path and scope.department_ids:
         q |= Q(**{f"{rule.department_path}__in": scope.department_ids})
     return q
@@ -139,3 +145,34 @@ def get_visible_or_404(user, queryset: QuerySet, **lookup):
         return visible(user, queryset).get(**lookup)
     except queryset.model.DoesNotExist:
         raise Http404
+
+
+def in_scope(user, obj: Model) -> bool:
+    """Whether ``obj`` *as it stands in memory* lies in ``user``'s scope: the check before a write
+    (a form may have just pointed it at another unit), where :func:`visible` can only see the stored
+    row. It follows the same rule through the object's attributes. A rule's ``extra`` condition is a
+    database query, so it is asked of the stored row, and grants nothing to an unsaved object."""
+    scope = scope_for(user)
+    if scope.everything:
+        return True
+    rule = _RULES[type(obj)]
+    code = _follow(obj, rule.unit_path)
+    codes = scope.people_codes if rule.personal else scope.structure_codes
+    if isinstance(code, str) and any(code.startswith(root) for root in codes):
+        return True
+    if (_follow(obj, rule.district_path) in scope.district_codes or _follow(obj, rule.person_path) in scope.person_ids
+            or _follow(obj, rule.department_path) in scope.department_ids
+            or (scope.user_id is not None and _follow(obj, rule.user_path) == scope.user_id)):
+        return True
+    return (rule.extra is not None and obj.pk is not None
+            and type(obj)._default_manager.filter(scope_q(scope, rule), pk=obj.pk).exists())
+
+
+def _follow(obj, path: str | None):
+    """The value at a rule's ``a__b__c`` path of an object (a related object as its key), or None."""
+    if not path:
+        return None
+    value = obj
+    for name in path.split("__"):
+        value = getattr(value, name, None)  # a missing related object raises an AttributeError subclass
+    return value.pk if isinstance(value, Model) else value

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.accounts.admin_scope import ScopedAdmin
 from gridgov.structure.models import Unit, UnitKind
 
 from .models import ScoreWeight
@@ -31,7 +32,7 @@ class ScoreWeightForm(forms.ModelForm):
 
 
 @admin.register(ScoreWeight)
-class ScoreWeightAdmin(admin.ModelAdmin):
+class ScoreWeightAdmin(ScopedAdmin):
     form = ScoreWeightForm
     list_display = ["district_code", "subject_label", "figure_label", "weight"]
     list_filter = ["district_code", "subject"]

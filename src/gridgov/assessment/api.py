@@ -10,6 +10,8 @@ from typing import Literal
 
 from ninja import Field, Path, Query, Router, Schema
 
+from gridgov.core.api import errors
+
 from .services import figures as figure_defs, reports, scoring
 
 router = Router(tags=["assessment"])
@@ -63,7 +65,7 @@ class FiguresQuery(Schema):
     category: str | None = Field(None, pattern=CATEGORY_CODE, description="A category code.")
 
 
-@router.get("/figures", response=FiguresOut)
+@router.get("/figures", response={200: FiguresOut, **errors(401, 403, 404, 422)})
 def figures(request, query: Query[FiguresQuery]):
     """One subject's figures — a unit (its subtree), a department or a grid worker; by default the
     caller's own unit, department or self — with the previous period, the score and the grade."""
@@ -130,7 +132,7 @@ class BoardQuery(Schema):
     category: str | None = Field(None, pattern=CATEGORY_CODE)
 
 
-@router.get("/board", response=RankingOut)
+@router.get("/board", response={200: RankingOut, **errors(401, 403, 404, 422)})
 def board(request, query: Query[BoardQuery]):
     """Every figure for every street, community, grid, department or grid worker of a unit, in
     code order (``/rankings`` sorts them by score)."""
@@ -151,7 +153,7 @@ class RankingsQuery(Schema):
     category: str | None = Field(None, pattern=CATEGORY_CODE)
 
 
-@router.get("/rankings", response=RankingOut)
+@router.get("/rankings", response={200: RankingOut, **errors(401, 403, 422)})
 def rankings(request, query: Query[RankingsQuery]):
     """Everyone of a kind in the caller's reach, best score first, with the red and black lists."""
     access = reports.access_for(request.user)
@@ -182,14 +184,14 @@ def _weights(district: str, subject: str) -> dict:
             "default": current == scoring.DEFAULT_WEIGHTS[subject]}
 
 
-@router.get("/weights/{subject}", response=WeightsOut)
+@router.get("/weights/{subject}", response={200: WeightsOut, **errors(401, 403, 422)})
 def get_weights(request, subject: Subject):
     """The caller's district's score weights for units, departments or grid workers."""
     access = reports.access_for(request.user)
     return _weights(access.district_code, subject)
 
 
-@router.put("/weights/{subject}", response=WeightsOut)
+@router.put("/weights/{subject}", response={200: WeightsOut, **errors(400, 401, 403, 422)})
 def put_weights(request, subject: Subject, body: WeightsIn):
     """Replace the district's weights (the district administrator only); refused whole when any
     entry is wrong."""

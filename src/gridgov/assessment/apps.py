@@ -12,3 +12,9 @@ class AssessmentConfig(AppConfig):
         from .services.tally import on_case_changed
 
         case_changed.connect(on_case_changed, dispatch_uid="gridgov.assessment")
+
+        from gridgov.accounts.scope import Rule, register
+
+        from .models import ScoreWeight
+
+        register(ScoreWeight, Rule(district_path="district_code"))

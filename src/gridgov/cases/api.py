@@ -17,10 +17,12 @@ from typing import Annotated, Literal
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError, ValidationError as InputError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.params import ParamShortcut
@@ -31,14 +33,18 @@ from gridgov.cases.services.callers import caller_district, channel_and_reporter
 from gridgov.accounts.models import RoleAssignment
 from gridgov.accounts.scope import get_visible_or_404, visible
 from gridgov.catalogue.models import Category
+from gridgov.core.api import errors
+from gridgov.core.text import PlainText
+from gridgov.people.caching import no_store
 from gridgov.structure.codes import subtree_q
 from gridgov.structure.models import Department, Unit
 
 from .models import OPEN_STATUSES, Assignment, Case, Channel, Light, Rating, Status, WhistleCall
-from .services import actors, intake, lifecycle, timeline
+from .services import actors, following, intake, lifecycle, timeline
 from .services import whistle as whistles
 from .services.available import available_actions
 from .services.lifecycle import ACTIVE_ASSIGNMENT, REJECT_REASONS
+from .views.case import case_photo as serve_photo
 
 router = Router(tags=["cases"])
 
@@ -255,7 +261,10 @@ class PhotoOut(Schema):
 
     @staticmethod
     def resolve_url(obj, context):
-        return context["request"].build_absolute_uri(obj.image.url)
+        """The API's own photo route (:func:`case_photo`), which a bearer token opens; the file's
+        storage URL would need the web session."""
+        return context["request"].build_absolute_uri(
+            reverse("api:case_photo", kwargs={"code": obj.case.code, "photo_id": obj.pk}))
 
 
 class CaseDetailOut(CaseOut):
@@ -373,7 +382,7 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-@router.get("", response=list[CaseOut])
+@router.get("", response={200: list[CaseOut], **errors(401, 404, 422)})
 @paginate(Pages)
 def list_cases(request, filters: Query[CaseFilters]):
     """The cases in the caller's scope, newest first, each with the actions the caller may take on
@@ -401,7 +410,8 @@ def list_cases(request, filters: Query[CaseFilters]):
     return cases
 
 
-@router.get("/{code}", response=CaseDetailOut)
+@router.get("/{code}", response={200: CaseDetailOut, **errors(401, 404, 422)})
+@decorate_view(no_store)  # the reporter's name and (masked) contact
 def case_detail(request, code: CaseCode):
     """One case in the caller's scope with its whole history: the timeline (and whether its hash
     chain is intact), department assignments, whistle calls, extension requests and photos."""
@@ -409,26 +419,77 @@ def case_detail(request, code: CaseCode):
     return _detail(case.pk)
 
 
+class StepOut(Schema):
+    action: str = Field(description="The step's action: report, accept, dispatch, acknowledge, handle, close …")
+    status: str = Field(description="The status it led to.")
+    at: Local
+
+
+class CaseProgressOut(Schema):
+    """A case in its public form (``services.following.PublicCase``)."""
+
+    code: str
+    status: str
+    status_label: str
+    category: Ref
+    place: str = Field(description="The grid (or coarser unit) the case is in.")
+    reported_at: Local
+    resolution_due: Local | None
+    closed_at: Local | None
+    merged_into: str | None
+    steps: list[StepOut]
+    own_cases: list[str] = Field(description="The caller's own reports merged into this case.")
+
+    @staticmethod
+    def resolve_category(obj):
+        return {"code": obj.category.code, "name": obj.category.plain_name}
+
+    @staticmethod
+    def resolve_own_cases(obj):
+        return obj.own
+
+
+@router.get("/{code}/progress", response={200: CaseProgressOut, **errors(401, 404, 422)})
+def case_progress(request, code: CaseCode):
+    """How far a case has got, in its public form: for a case the caller follows (their report was
+    merged into it, e.g. by joining it) or may see. Category, grid, status, dates and steps only —
+    no title, description, address, reporter, photos or notes, which belong to its reporter."""
+    return following.public_case(request.user, code)
+
+
+IMAGE = {"description": "The image, with the type it really is.",
+         "content": {"image/*": {"schema": {"type": "string", "format": "binary"}}}}
+
+
+@router.get("/{code}/photos/{photo_id}", response=errors(401, 404, 422), url_name="case_photo",
+            openapi_extra={"responses": {200: IMAGE}})
+def case_photo(request, code: CaseCode, photo_id: Path[int, {"ge": 1, "le": 2**63 - 1}]):
+    """A photo of a case in the caller's scope (the ``url`` of the case's ``photos``); another
+    case's photo answers 404. It is the web page's photo view, which checks the scope and sends
+    the image, reached here with a bearer token as well as the session."""
+    return serve_photo(request, code, photo_id)
+
+
 # -- report -------------------------------------------------------------------------------------
 class ReportIn(Schema):
-    title: str = Field(..., min_length=1, max_length=120)
-    description: str = Field("", max_length=NOTE)
+    title: PlainText = Field(..., min_length=1, max_length=120)
+    description: PlainText = Field("", max_length=NOTE)
     category: str = Field(..., pattern=CATEGORY_CODE, description="A leaf category's code (GET /categories?leaves=1).")
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
-    address: str = Field("", max_length=200)
+    address: PlainText = Field("", max_length=200)
     channel: Literal[tuple(Channel.values)] | None = Field(
         None, description="Default: app for residents (who may use no other), patrol for grid workers, other for the rest.")
-    contact_name: str = Field("", max_length=50)
+    contact_name: PlainText = Field("", max_length=50)
     contact_phone: str = Field("", max_length=20, pattern=r"^[0-9+\- ]*$")
     external_id: str = Field("", max_length=64, description="The hotline's or app's own number for the case.")
     close_now: bool = Field(False, description="A grid worker's 即时办结 from patrol: close at once (needs a photo).")
-    handling_note: str = Field("", max_length=NOTE)
+    handling_note: PlainText = Field("", max_length=NOTE)
     district: str | None = Field(None, pattern=r"^\d{6}$",
                                  description="Only for callers working in several districts: which one.")
 
 
-@router.post("", response={201: CaseDetailOut}, openapi_extra=_multipart("ReportIn"))
+@router.post("", response={201: CaseDetailOut, **errors(400, 401, 403, 409, 422)}, openapi_extra=_multipart("ReportIn"))
 def report_case(request, body: JsonOrForm[ReportIn]):
     """Report a case as the caller: a resident (一键响应) becomes its reporter, who follows and rates
     it; a grid worker's patrol report, the hotline's or anyone else's is recorded as reported by
@@ -454,7 +515,7 @@ def report_case(request, body: JsonOrForm[ReportIn]):
 
 # -- actions ------------------------------------------------------------------------------------
 class NoteIn(Schema):
-    note: str = Field("", max_length=NOTE)
+    note: PlainText = Field("", max_length=NOTE)
 
 
 class EmptyIn(Schema):
@@ -473,11 +534,11 @@ class DispatchIn(NoteIn):
 
 
 class ReasonIn(Schema):
-    reason: str = Field(..., max_length=200)
+    reason: PlainText = Field(..., max_length=200)
 
 
 class HandleIn(Schema):
-    note: str = Field(..., max_length=NOTE, description="What was done.")
+    note: PlainText = Field(..., max_length=NOTE, description="What was done.")
 
 
 class VerifyIn(NoteIn):
@@ -486,7 +547,7 @@ class VerifyIn(NoteIn):
 
 class ExtensionIn(Schema):
     days: Decimal = Field(..., gt=0, le=30, decimal_places=1, description="Working days, in steps of 0.1.")
-    reason: str = Field(..., max_length=200)
+    reason: PlainText = Field(..., max_length=200)
 
 
 class DecideExtensionIn(NoteIn):
@@ -504,7 +565,7 @@ class RateIn(NoteIn):
 class WhistleIn(Schema):
     departments: list[str] = Field(..., min_length=1, max_length=20, description="The called departments' codes.")
     limit_minutes: int | None = Field(None, ge=1, le=7 * 24 * 60, description="Report-in limit; the district's default when absent.")
-    note: str = Field("", max_length=200)
+    note: PlainText = Field("", max_length=200)
 
 
 class RateDepartmentIn(Schema):
@@ -632,7 +693,8 @@ def _action_view(name, schema, run, takes_photos):
 for _name, (_schema, _summary, _run, _takes_photos) in ACTIONS.items():
     router.add_api_operation(
         f"/{{code}}/actions/{_name}", ["POST"], _action_view(_name, _schema, _run, _takes_photos),
-        response=CaseDetailOut, summary=_summary, operation_id=f"case_action_{_name}",
+        response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 422)}, summary=_summary,
+        operation_id=f"case_action_{_name}",
         description=f"{_summary}\n\nAnswers the updated case. Refusals: 409 when the case's state does not allow "
                     f"it, 403 for a wrong role, 404 outside the caller's scope, 422 for bad input.",
         openapi_extra=_multipart(_schema.__name__) if _takes_photos else None)

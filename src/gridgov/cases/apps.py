@@ -15,17 +15,22 @@ class CasesConfig(AppConfig):
 
         def dispatched_or_reported(scope):
             """A department sees the cases dispatched or whistled to it; a resident the cases they
-            reported, including those merged into another."""
+            reported. A case *merged into* another does not open the master: its reporter follows the
+            master in its public form only (``services.following``), since the master's description,
+            address, reporter and notes belong to somebody else."""
             q = Q(pk__in=[])
             if scope.department_ids:
                 q |= Q(pk__in=Assignment.objects.filter(department__in=scope.department_ids).values("case"))
                 q |= Q(pk__in=WhistleCall.objects.filter(department__in=scope.department_ids).values("whistle__case"))
             if scope.person_ids:
-                mine = Case.objects.filter(reporter__in=scope.person_ids)
-                q |= Q(pk__in=mine.values("pk")) | Q(pk__in=mine.filter(merged_into__isnull=False).values("merged_into"))
+                q |= Q(reporter__in=scope.person_ids)
             return q
 
-        register(Case, Rule(unit_path="unit__code", personal=True, extra=dispatched_or_reported))
+        # The person a case is dispatched to sees it wherever it lies: a grid's case dispatched to
+        # the worker of one of its micro-grids is theirs to acknowledge and handle, not a 404. Only
+        # while it is theirs: once returned, escalated or dispatched again, it leaves their scope.
+        register(Case, Rule(unit_path="unit__code", personal=True, user_path="handler_user",
+                            extra=dispatched_or_reported))
 
         # The spatial index of services.locate holds unit ids and boundaries: drop a district's
         # index when one of its units is saved or deleted, so it is rebuilt from the new data.

@@ -4,6 +4,8 @@ every signed-in user may read it."""
 from django.db.models import Exists, OuterRef, Q
 from ninja import Field, Query, Router, Schema
 
+from gridgov.core.api import errors
+
 from .models import Category
 
 router = Router(tags=["catalogue"])
@@ -45,7 +47,7 @@ class CategoryOut(Schema):
         return str(obj.get_handling_level_display())
 
 
-@router.get("", response=list[CategoryOut])
+@router.get("", response={200: list[CategoryOut], **errors(401, 422)})
 def list_categories(request, filters: Query[CategoryFilters]):
     """The active categories in code order (a few hundred at most: not paginated)."""
     categories = Category.objects.filter(active=True).annotate(

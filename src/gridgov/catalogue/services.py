@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl.utils.exceptions import InvalidFileException
 
+from gridgov.core import tables
 from gridgov.structure.models import Department
 
 from . import standard
@@ -144,23 +145,18 @@ def _table() -> list[list]:
 
 def write_xlsx(stream) -> None:
     """Write the catalogue as an Excel workbook to a binary stream (a file or an HttpResponse)."""
-    workbook = openpyxl.Workbook()
+    workbook = tables.SafeWorkbook()
     sheet = workbook.active
     sheet.title = _("Matter catalogue")[:31]
     for row in _table():
         sheet.append(row)
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    stream.write(buffer.getvalue())
+    stream.write(tables.xlsx_bytes(workbook))
 
 
 def write_csv(stream) -> None:
-    """Write the catalogue as CSV to a binary stream, UTF-8 with a byte-order mark so that Excel
-    opens the Chinese text correctly."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(_table())
-    stream.write(buffer.getvalue().encode("utf-8-sig"))
+    """Write the catalogue as CSV to a binary stream (see :func:`gridgov.core.tables.write_csv`)."""
+    tables.write_csv(_table(), stream)
 
 
 EXPORT_FORMATS = {"xlsx": (write_xlsx, XLSX_TYPE), "csv": (write_csv, "text/csv; charset=utf-8")}
@@ -188,13 +184,14 @@ def _read_table(data: bytes) -> list[list]:
 
 
 def _cell(value):
-    """A spreadsheet cell as Python: text stripped, whole floats as integers and other floats as their
-    shortest text (a float 0.1 would otherwise become a decimal with many places)."""
+    """A spreadsheet cell as Python: text stripped (and without the quote an export puts before
+    text that would be a formula), whole floats as integers and other floats as their shortest
+    text (a float 0.1 would otherwise become a decimal with many places)."""
     if value is None:
         return ""
     if isinstance(value, float):
         return int(value) if value.is_integer() else repr(value)
-    return value.strip() if isinstance(value, str) else value
+    return tables.unquote(value.strip()) if isinstance(value, str) else value
 
 
 def _code(value) -> str:

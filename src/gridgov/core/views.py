@@ -1,8 +1,11 @@
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from gridgov.accounts.models import Role
 from gridgov.structure.models import Unit
+
+from .forms import LoginForm
 
 # Where each role's work is: the first of the user's roles in this order decides.
 LANDING = [
@@ -33,3 +36,15 @@ def home(request):
         if district:
             return redirect("unit", code=district.code)
     return render(request, "core/no_role.html")
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in page with the throttled form; a locked-out attempt answers 429."""
+
+    form_class = LoginForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.refused:
+            response.status_code = 429
+        return response

@@ -21,6 +21,8 @@ from ninja.security import APIKeyHeader
 from gridgov.cases.services import lifecycle
 from gridgov.cases.services.lifecycle import InvalidTransition
 from gridgov.core import clock
+from gridgov.core.api import errors
+from gridgov.core.text import PlainText
 from gridgov.integrations.models import Integration, Kind
 
 from . import services
@@ -47,12 +49,12 @@ class OrderIn(Schema):
     order_no: str | int = Field(..., description="工单编号: the hotline's order number (letters, digits, - _ .).")
     reported_at: str = Field(..., max_length=40,
                              description="来电时间: ISO 8601 or 2024-12-31 15:00; without a zone, Beijing time.")
-    contact_name: str = Field("", max_length=100, description="来电人")
+    contact_name: PlainText = Field("", max_length=100, description="来电人")
     contact_phone: str | int = Field("", description="联系电话: a mobile number or a landline with area code.")
-    title: str = Field("", max_length=200, description="诉求标题 (the start of the description when empty)")
-    description: str = Field("", max_length=5000, description="诉求内容")
+    title: PlainText = Field("", max_length=200, description="诉求标题 (the start of the description when empty)")
+    description: PlainText = Field("", max_length=5000, description="诉求内容")
     category: str | int = Field(..., description="事项分类: the category's code, name or plain-language name.")
-    address: str = Field("", max_length=400, description="发生地址 (needed when there are no coordinates)")
+    address: PlainText = Field("", max_length=400, description="发生地址 (needed when there are no coordinates)")
     lng: float | None = Field(None, description="经度 (WGS-84 degrees, as the unit boundaries)")
     lat: float | None = Field(None, description="纬度")
     street: str = Field("", max_length=100, description="所属街道 (optional; checked against the coordinates)")
@@ -70,11 +72,8 @@ class Filed(Schema):
 
 class Refusal(Schema):
     detail: str
-    reasons: dict[str, list[str]]
-
-
-class Message(Schema):
-    detail: str
+    reasons: dict[str, list[str]] = Field({}, description="Column → why it was refused; absent when the JSON "
+                                                          "itself did not fit (then ``errors`` says where).")
 
 
 class AnswerOut(Schema):
@@ -95,7 +94,7 @@ class AnswerOut(Schema):
 
 class RatingIn(Schema):
     rating: str = Field(..., max_length=20, description="满意 / 基本满意 / 不满意, or satisfied / basically / unsatisfied")
-    note: str = Field("", max_length=500, description="What the caller said.")
+    note: PlainText = Field("", max_length=500, description="What the caller said.")
 
 
 def _filed(case, created: bool) -> dict:
@@ -103,7 +102,7 @@ def _filed(case, created: bool) -> dict:
             "status_label": services.STATUS_WORDS.get(case.status, case.status)}
 
 
-@router.post("/orders", response={200: Filed, 201: Filed, 403: Message, 422: Refusal})
+@router.post("/orders", response={200: Filed, 201: Filed, **errors(400, 403), 422: Refusal})
 def push_order(request, order: OrderIn):
     """File one order into the key's district."""
     district = request.auth.district
@@ -126,13 +125,13 @@ def _case(request, order_no: str):
     return services.answer_queryset(services.hotline_cases(case.district_code)).get(pk=case.pk)
 
 
-@router.get("/orders/{order_no}", response={200: AnswerOut, 404: Message})
+@router.get("/orders/{order_no}", response={200: AnswerOut, **errors(403, 404)})
 def order_answer(request, order_no: str):
     """The answer-back of one order of the key's district."""
     return services.answer_for_api(_case(request, order_no))
 
 
-@router.post("/orders/{order_no}/rating", response={200: AnswerOut, 404: Message, 409: Message, 422: Message})
+@router.post("/orders/{order_no}/rating", response={200: AnswerOut, **errors(400, 403, 404, 409, 422)})
 def rate_order(request, order_no: str, body: RatingIn):
     """The caller's rating from the hotline's call-back, on a closed case."""
     case = _case(request, order_no)

@@ -16,15 +16,12 @@ rows go in even when others are refused. An order number the district already ha
 The file reading reuses the catalogue's helpers (:mod:`gridgov.catalogue.services`): the same
 Excel/CSV detection and encodings, the same cell clean-up, the same row-numbered messages.
 """
-import csv
 import datetime as dt
-import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-import openpyxl
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Prefetch, TextChoices
@@ -37,7 +34,7 @@ from gridgov.cases.services import intake
 from gridgov.cases.services.locate import locate
 from gridgov.catalogue.models import Category
 from gridgov.catalogue.services import XLSX_TYPE, _cell, _code, _read_table, _row_messages
-from gridgov.core import clock
+from gridgov.core import clock, tables
 from gridgov.intake.address import resolve_address
 from gridgov.people.models import PHONE_RE
 from gridgov.structure.models import Unit, UnitKind
@@ -646,7 +643,7 @@ def _table(cases) -> list[list]:
 
 def write_xlsx(cases, stream) -> None:
     """The answer-back as an Excel workbook (times as Excel date cells) to a binary stream."""
-    workbook = openpyxl.Workbook()
+    workbook = tables.SafeWorkbook()
     sheet = workbook.active
     sheet.title = "12345工单办理结果"
     for row in _table(cases):
@@ -656,19 +653,12 @@ def write_xlsx(cases, stream) -> None:
             if isinstance(cell.value, dt.datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm:ss"
     sheet.freeze_panes = "B2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    stream.write(buffer.getvalue())
+    stream.write(tables.xlsx_bytes(workbook))
 
 
 def write_csv(cases, stream) -> None:
-    """The answer-back as CSV, UTF-8 with a byte-order mark (Excel opens it correctly)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in _table(cases):
-        writer.writerow([f"{value:%Y-%m-%d %H:%M:%S}" if isinstance(value, dt.datetime)
-                         else "" if value is None else value for value in row])
-    stream.write(buffer.getvalue().encode("utf-8-sig"))
+    """The answer-back as CSV (see :func:`gridgov.core.tables.write_csv`)."""
+    tables.write_csv(_table(cases), stream)
 
 
 EXPORT_FORMATS = {"xlsx": (write_xlsx, XLSX_TYPE), "csv": (write_csv, "text/csv; charset=utf-8")}

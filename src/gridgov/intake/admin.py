@@ -4,12 +4,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gridgov.accounts.admin_scope import ScopedAdmin
+
 from . import classify
 from .models import ClassifierModel, IntakeSettings, Suggestion, TrainingExample
 
 
 @admin.register(IntakeSettings)
-class IntakeSettingsAdmin(admin.ModelAdmin):
+class IntakeSettingsAdmin(ScopedAdmin):
     list_display = ["district", "auto_route_threshold", "duplicate_radius_m", "duplicate_window_hours",
                     "duplicate_text_similarity", "hotspot_window_days", "hotspot_min_reports", "hotspot_cell_m"]
     list_select_related = ["district"]
@@ -25,6 +27,8 @@ class IntakeSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(ClassifierModel)
 class ClassifierModelAdmin(admin.ModelAdmin):
+    """Not scoped: one classifier serves every district (see ``GLOBAL`` in tests/test_security_admin.py)."""
+
     list_display = ["version", "created", "source", "n_samples", "active", "macro_f1"]
     fields = ["version", "created", "source", "n_samples", "labels", "metrics", "digest", "active"]
     readonly_fields = fields
@@ -51,7 +55,7 @@ class ClassifierModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(admin.ModelAdmin):
+class SuggestionAdmin(ScopedAdmin):
     list_display = ["case", "category", "confidence", "model_version", "auto_routed", "chosen_by_reporter", "at"]
     list_filter = ["auto_routed", "chosen_by_reporter", "model_version"]
     list_select_related = ["case", "category"]
@@ -65,7 +69,7 @@ class SuggestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrainingExample)
-class TrainingExampleAdmin(admin.ModelAdmin):
+class TrainingExampleAdmin(ScopedAdmin):
     list_display = ["at", "category", "previous_category", "source", "case", "created_by"]
     list_filter = ["source"]
     list_select_related = ["category", "previous_category", "case", "created_by"]

@@ -4,8 +4,9 @@ joining a case, address resolution and hot spots.
 
 Scope works as everywhere: a case or unit outside the caller's scope answers 404; lists hold only
 what the caller may see. “Already reported?” shows a resident open cases they cannot otherwise see,
-so it shows only what a passer-by could: code, title, category, status, place, date and distance —
-no description, reporter or contact.
+so it looks only where they are (their home grid, or the located point of the report they are
+writing) and shows only what a public map would: code, category, status, grid and date — no title,
+description, distance, reporter or contact (``duplicates.Offer`` says why). Staff see it in full.
 """
 import datetime as dt
 from typing import Literal
@@ -19,6 +20,8 @@ from gridgov.cases.services.callers import caller_district, channel_and_reporter
 from gridgov.accounts.scope import get_visible_or_404
 from gridgov.cases.models import Case, Channel
 from gridgov.catalogue.models import Category
+from gridgov.core.api import errors
+from gridgov.core.text import PlainText
 
 from . import classify, duplicates, hotspots as hot, services
 from .address import resolve_address
@@ -33,8 +36,8 @@ TEXT = 2000
 
 # -- schemas ------------------------------------------------------------------------------------
 class TextIn(Schema):
-    title: str = Field(..., min_length=1, max_length=120)
-    description: str = Field("", max_length=TEXT)
+    title: PlainText = Field(..., min_length=1, max_length=120)
+    description: PlainText = Field("", max_length=TEXT)
 
 
 class GuessOut(Schema):
@@ -49,22 +52,22 @@ class SuggestOut(Schema):
     suggestions: list[GuessOut]
 
 
-class ReportIn(Schema):
-    title: str = Field(..., min_length=1, max_length=120)
-    description: str = Field("", max_length=TEXT)
+class IntakeReportIn(Schema):
+    title: PlainText = Field(..., min_length=1, max_length=120)
+    description: PlainText = Field("", max_length=TEXT)
     category: str | None = Field(None, pattern=CATEGORY_CODE,
                                  description="The reporter's own choice; leave it out to let the classifier choose.")
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
-    address: str = Field("", max_length=200, description="Without coordinates, the place is read from this text.")
+    address: PlainText = Field("", max_length=200, description="Without coordinates, the place is read from this text.")
     channel: Literal[tuple(Channel.values)] | None = Field(None, description="Default: app for residents, patrol "
                                                                              "for grid workers, other for the rest.")
-    contact_name: str = Field("", max_length=50)
+    contact_name: PlainText = Field("", max_length=50)
     contact_phone: str = Field("", max_length=20, pattern=r"^[0-9+\- ]*$")
     district: str | None = Field(None, pattern=DISTRICT_CODE)
 
 
-class CaseOut(Schema):
+class IntakeCaseOut(Schema):
     code: str
     title: str
     status: str
@@ -78,7 +81,7 @@ class CaseOut(Schema):
 
 
 class ReportOut(Schema):
-    case: CaseOut
+    case: IntakeCaseOut
     auto_routed: bool
     model_version: int | None
     suggestions: list[GuessOut]
@@ -87,13 +90,13 @@ class ReportOut(Schema):
 
 class RecategoriseIn(Schema):
     category: str = Field(..., pattern=CATEGORY_CODE)
-    note: str = Field("", max_length=TEXT)
+    note: PlainText = Field("", max_length=TEXT)
 
 
 class SimilarIn(Schema):
     category: str = Field(..., pattern=CATEGORY_CODE)
-    title: str = Field(..., min_length=1, max_length=120)
-    description: str = Field("", max_length=TEXT)
+    title: PlainText = Field(..., min_length=1, max_length=120)
+    description: PlainText = Field("", max_length=TEXT)
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
     address: str = Field("", max_length=200)
@@ -102,19 +105,21 @@ class SimilarIn(Schema):
 
 class SimilarOut(Schema):
     code: str
-    title: str
     status: str
     category: str
-    unit_name: str
+    category_name: str = Field(description="The category's plain-language name.")
+    unit_name: str = Field(description="Where: the unit for staff, the grid in the public form.")
     reported_on: dt.date
+    full: bool = Field(description="False: the public form, without title, distance, similarity and score.")
+    title: str | None = None
     distance_m: int | None = Field(None, description="Null when matched by grid (no coordinates on one side).")
-    similarity: float
-    score: float
+    similarity: float | None = None
+    score: float | None = None
 
 
 class JoinIn(Schema):
-    title: str = Field("", max_length=120, description="Default: the case's title.")
-    description: str = Field("", max_length=TEXT)
+    title: PlainText = Field("", max_length=120, description="Default: the category's name.")
+    description: PlainText = Field("", max_length=TEXT)
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
     address: str = Field("", max_length=200)
@@ -181,10 +186,11 @@ def _case(case: Case) -> dict:
             "queue": case.queue.code, "handler": handler, "reported_at": case.reported_at}
 
 
-def _similar(found) -> list[dict]:
-    return [{"code": case.code, "title": case.title, "status": case.status, "category": case.category.code,
-             "unit_name": case.unit.short_name, "reported_on": case.reported_at.date(), "distance_m": case.distance_m,
-             "similarity": case.text_similarity, "score": score} for case, score in found]
+def _similar(offers) -> list[dict]:
+    return [{"code": offer.code, "status": offer.status, "category": offer.category.code,
+             "category_name": offer.category.plain_name, "unit_name": offer.place, "reported_on": offer.reported_on,
+             "full": offer.full, "title": offer.title, "distance_m": offer.distance_m, "similarity": offer.similarity,
+             "score": offer.score} for offer in offers]
 
 
 def _both_or_neither(lat, lng) -> None:
@@ -193,7 +199,7 @@ def _both_or_neither(lat, lng) -> None:
 
 
 # -- endpoints ----------------------------------------------------------------------------------
-@router.post("/suggest", response=SuggestOut)
+@router.post("/suggest", response={200: SuggestOut, **errors(400, 401, 403, 422)})
 def suggest(request, body: TextIn):
     """The three likeliest categories for a report's text, with their confidence, to pre-fill the
     report form."""
@@ -201,8 +207,8 @@ def suggest(request, body: TextIn):
     return {"model_version": suggestions.model_version, "suggestions": _guesses(suggestions)}
 
 
-@router.post("/reports", response={201: ReportOut})
-def report(request, body: ReportIn):
+@router.post("/reports", response={201: ReportOut, **errors(400, 401, 403, 422)})
+def report(request, body: IntakeReportIn):
     """Report in words. Without ``category`` the classifier chooses: at or above the district's
     self-routing threshold the case routes itself (small loop to the grid worker, big loop to its
     queue); below it the case waits in its street's queue for a dispatcher to classify. Without
@@ -221,34 +227,39 @@ def report(request, body: ReportIn):
                  "address": result.address.matched if result.address else []}
 
 
-@router.post("/cases/{code}/recategorise", response=CaseOut)
+@router.post("/cases/{code}/recategorise", response={200: IntakeCaseOut, **errors(400, 401, 403, 404, 409, 422)})
 def recategorise(request, code: CaseCode, body: RecategoriseIn):
     """A dispatcher of the case's queue corrects its category (kept as training data)."""
     case = get_visible_or_404(request.user, Case.objects.all(), code=code)
     return _case(services.recategorise(request.user, case, _category(body.category), body.note))
 
 
-@router.post("/similar", response=list[SimilarOut])
+@router.post("/similar", response={200: list[SimilarOut], **errors(400, 401, 403, 422)})
 def similar(request, body: SimilarIn):
-    """“Already reported?”: open cases of the same category, nearby, recent and alike, best first."""
+    """“Already reported?”: open cases of the same category, nearby, recent and alike. Staff get
+    them best first and in full; anyone else only those where they are (their home grid, or within
+    the duplicate radius of ``lat``/``lng`` when that point lies in the district), newest first and
+    in the public form."""
     _both_or_neither(body.lat, body.lng)
-    district = caller_district(request.user, body.district)
-    return _similar(duplicates.similar_for_report(district.code, _category(body.category), title=body.title,
+    user = request.user
+    district = caller_district(user, body.district)
+    return _similar(duplicates.similar_for_report(user, district.code, _category(body.category), title=body.title,
                                                   description=body.description, lat=body.lat, lng=body.lng,
                                                   address=body.address))
 
 
-@router.get("/cases/{code}/similar", response=list[SimilarOut])
+@router.get("/cases/{code}/similar", response={200: list[SimilarOut], **errors(401, 404, 422)})
 def similar_to_case(request, code: CaseCode):
     """For a dispatcher: the open cases that look like this one, to merge (``lifecycle.merge``)."""
     case = get_visible_or_404(request.user, Case.objects.all(), code=code)
-    return _similar(duplicates.similar_to_case(case, request.user))
+    return _similar(duplicates.offers(request.user, duplicates.similar_to_case(case, request.user)))
 
 
-@router.post("/cases/{code}/join", response={201: JoinOut})
+@router.post("/cases/{code}/join", response={201: JoinOut, **errors(400, 401, 403, 404, 409, 422)})
 def join(request, code: CaseCode, body: JoinIn):
-    """“Me too”: instead of filing a new case, follow an open case of the same problem nearby (as
-    offered by ``/similar``); you see its progress and may rate it when it closes."""
+    """“Me too”: instead of filing a new case, follow an open case of the same problem where you are
+    (as ``/similar`` offers it): you are told of its progress and see it in its public form (``GET
+    /api/v1/cases/{master}/progress``); rating it stays with its reporter."""
     _both_or_neither(body.lat, body.lng)
     master = duplicates.joinable(request.user, code)
     case = duplicates.join(request.user, master, title=body.title, description=body.description, lat=body.lat,
@@ -257,7 +268,7 @@ def join(request, code: CaseCode, body: JoinIn):
     return 201, {"case": case.code, "master": master.code, "master_status": master.status}
 
 
-@router.get("/address", response=AddressOut)
+@router.get("/address", response={200: AddressOut, **errors(401, 403, 404, 422)})
 def address(request, text: Query[str, {"min_length": 1, "max_length": 200}],
             district: Query[str | None, {"pattern": DISTRICT_CODE}] = None):
     """The unit an address text names (street, community, compound, building), or 404."""
@@ -268,7 +279,7 @@ def address(request, text: Query[str, {"min_length": 1, "max_length": 200}],
     return {"unit": unit.code, "kind": unit.kind, "name": unit.short_name, "matched": resolved.matched}
 
 
-@router.get("/hotspots", response=list[HotspotOut])
+@router.get("/hotspots", response={200: list[HotspotOut], **errors(401, 403, 404, 422)})
 def list_hotspots(request, unit: Query[str | None, {"pattern": r"^\d{6,18}$"}] = None,
                   days: Query[int | None, {"ge": 1, "le": 366}] = None,
                   min_reports: Query[int | None, {"ge": 2, "le": 1000}] = None):

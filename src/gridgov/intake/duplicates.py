@@ -9,22 +9,33 @@ proximity``, where proximity falls linearly from 1 at the same spot to 0.5 at th
 
 The resident who recognises their problem *joins* the existing case instead of filing a new one:
 their report is filed and at once merged into it by the platform (:func:`join`), so, as for any
-merged duplicate, they follow the master case's progress and may rate it when it closes. A
-dispatcher merges duplicates already filed with :func:`gridgov.cases.services.lifecycle.merge`.
+merged duplicate, they follow the master case's progress — in its public form, and without rating
+it (``cases.services.following``). A dispatcher merges duplicates already filed with
+:func:`gridgov.cases.services.lifecycle.merge`.
+
+Who asks decides how far the search reaches and what it answers (:func:`reach`, :func:`offers`).
+Staff search anywhere in their district and see each case's title, distance and likeness, to merge.
+Anyone else — residents, party members — asks about other people's cases, so the search reaches only
+where they are (their home grid, or the located point their own report carries) and answers what a
+public map of the neighbourhood would show.
 """
 import datetime as dt
 import math
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.accounts.scope import scope_for, visible
-from gridgov.cases.models import OPEN_STATUSES, Case
+from gridgov.accounts.scope import STAFF_ROLES, scope_for, visible
+from gridgov.cases.models import OPEN_STATUSES, Case, Status
 from gridgov.cases.services import intake, lifecycle
+from gridgov.cases.services.following import coarse_place, own_reports_merged_into
 from gridgov.cases.services.locate import locate
+from gridgov.catalogue.models import Category
 from gridgov.core import clock
 from gridgov.structure.codes import subtree_q
 from gridgov.structure.models import Unit
@@ -58,10 +69,11 @@ def _grid_code(unit) -> str | None:
 
 
 def similar_open_cases(district_code: str, category, lat, lng, text: str, at: dt.datetime | None = None, *,
-                       unit=None, exclude=None) -> list[tuple[Case, float]]:
+                       unit=None, exclude=None, within: Q | None = None) -> list[tuple[Case, float]]:
     """``(case, score)`` for each open case that is probably the same problem, best first. Each case
     also carries ``distance_m`` (None for a same-grid match without coordinates) and
-    ``text_similarity``. ``unit`` is where the new report is when it has no coordinates."""
+    ``text_similarity``. ``unit`` is where the new report is when it has no coordinates; ``within``
+    narrows the cases looked at to a caller's :func:`reach`."""
     settings = IntakeSettings.for_district(district_code)
     at = at or clock.now()
     radius = float(settings.duplicate_radius_m)
@@ -82,7 +94,9 @@ def similar_open_cases(district_code: str, category, lat, lng, text: str, at: dt
                                       status__in=OPEN_STATUSES, merged_into__isnull=True,
                                       reported_at__gte=at - dt.timedelta(hours=settings.duplicate_window_hours),
                                       reported_at__lte=at)
-                  .select_related("unit", "category").order_by("-reported_at"))
+                  .select_related("unit__parent", "category").order_by("-reported_at"))
+    if within is not None:
+        candidates = candidates.filter(within)
     if exclude is not None:
         candidates = candidates.exclude(pk=exclude.pk)
     found = []
@@ -106,23 +120,121 @@ def similar_open_cases(district_code: str, category, lat, lng, text: str, at: dt
     return found
 
 
-def similar_for_report(district_code: str, category, *, title: str, description: str = "", lat=None, lng=None,
-                       address: str = "") -> list[tuple[Case, float]]:
-    """“Already reported?” for a report being written (the report screen and ``POST
+def sees_in_full(user) -> bool:
+    """Whether ``user`` is staff (or the back office), who see “already reported?” in full and
+    anywhere in their district: they merge duplicates and know the cases of their area anyway."""
+    scope = scope_for(user)
+    return scope.everything or bool(scope.roles & STAFF_ROLES)
+
+
+def _home(user):
+    """The unit ``user`` lives in (their person record's home unit), or None."""
+    person = getattr(user, "person", None)  # the reverse one-to-one raises AttributeError when absent
+    return person.unit if person is not None else None
+
+
+def reach(user, district_code: str, lat=None, lng=None) -> Q | None:
+    """Where ``user`` may look for other people's open cases (to be offered and to join): None —
+    anywhere — for staff; for anyone else only where they are: the grid they live in (a micro-grid's
+    resident looks in its grid, a neighbourhood's size, the same place a report without coordinates
+    is matched in), and, when their own report carries a point that lies in the district's units,
+    the duplicate radius around that point (``similar_open_cases`` measures it). A point that
+    locates nowhere opens nothing: it would only serve to probe other places. A home outside any
+    grid (known only to a community or coarser) reaches no further than a located point."""
+    if sees_in_full(user):
+        return None
+    where = Q(pk__in=[])
+    home = _home(user)
+    grid = _grid_code(home) if home is not None and home.district_code == district_code else None
+    if grid:
+        where |= subtree_q("unit__code", grid)
+    if lat is not None and lng is not None and locate(district_code, lat, lng) is not None:
+        where |= Q(lat__isnull=False)
+    return where
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One “already reported?” answer, holding only what its caller may be shown.
+
+    Its public form — for anyone but staff, about a case outside their own scope — is what a public
+    map of the neighbourhood shows: the code (a serial number, needed to join), the category, the
+    grid's name, the status and the day it was reported. Not the title: it is the reporter's own
+    words and often carries a name, a room number or a family's trouble (“3栋2单元王大爷家低保被停”);
+    not the description, address, reporter or contact; and not the distance or the likeness of the
+    words either, since asking again from points or wordings a few steps apart would give away the
+    exact spot and the text. For the same reason public offers come newest first, not best first.
+    The full form (``full``) adds the title, the unit, the distance, the likeness and the score."""
+
+    code: str
+    category: Category
+    status: str
+    place: str
+    reported_on: dt.date
+    openable: bool
+    title: str | None = None
+    distance_m: int | None = None
+    similarity: float | None = None
+    score: float | None = None
+
+    @property
+    def full(self) -> bool:
+        return self.score is not None
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+
+def offers(user, found: list[tuple[Case, float]]) -> list[Offer]:
+    """``found`` as ``user`` may see it: in full for staff and for cases in the user's own scope (a
+    resident's own reports), in public form otherwise; ``openable`` says whether the case's page
+    opens for them."""
+    shown = set(visible(user, Case.objects.filter(pk__in=[case.pk for case, _score in found]))
+                .values_list("pk", flat=True))
+    staff = sees_in_full(user)
+    result = []
+    for case, score in found:
+        public = {"code": case.code, "category": case.category, "status": case.status,
+                  "reported_on": timezone.localdate(case.reported_at), "openable": case.pk in shown}
+        if staff or case.pk in shown:
+            result.append(Offer(**public, place=case.unit.short_name, title=case.title, distance_m=case.distance_m,
+                                similarity=case.text_similarity, score=score))
+        else:
+            result.append(Offer(**public, place=coarse_place(case.unit)))
+    if not staff:
+        result.sort(key=lambda offer: offer.reported_on, reverse=True)  # stable: same day keeps its order
+    return result
+
+
+def _place_without_point(user, district_code: str, *texts: str):
+    """Where a report without coordinates is: the unit its address (or text) names, else the
+    reporter's home when it is in this district."""
+    resolved = resolve_address(district_code, " ".join(p for p in texts if p))
+    if resolved is not None:
+        return resolved.unit
+    home = _home(user)
+    return home if home is not None and home.district_code == district_code else None
+
+
+def similar_for_report(user, district_code: str, category, *, title: str, description: str = "", lat=None, lng=None,
+                       address: str = "") -> list[Offer]:
+    """“Already reported?” for a report ``user`` is writing (the report screen and ``POST
     /api/v1/intake/similar``): with coordinates, near them; without, in the grid its address (or
-    title) names."""
+    text, or the reporter's home) names — within the user's :func:`reach`, as :func:`offers`."""
     unit = None
     if lat is None or lng is None:
         lat = lng = None
-        resolved = resolve_address(district_code, " ".join(p for p in (address, title) if p))
-        unit = resolved.unit if resolved else None
-    return similar_open_cases(district_code, category, lat, lng, text_of(title, description), unit=unit)
+        unit = _place_without_point(user, district_code, address, title, description)
+    found = similar_open_cases(district_code, category, lat, lng, text_of(title, description), unit=unit,
+                               within=reach(user, district_code, lat, lng))
+    return offers(user, found)
 
 
 def joinable(user, code: str) -> Case:
     """The case ``code`` a user asks to join, found in their district(s) — not through their scope,
-    since a resident joins a case they cannot yet see (:func:`join` then checks it is one
-    :func:`similar_open_cases` offers them). 404 for a case elsewhere or none."""
+    since a resident joins a case they cannot see (:func:`join` then checks it is one
+    :func:`similar_for_report` would offer them). 404 for a case elsewhere or none."""
     scope = scope_for(user)
     master = Case.objects.filter(code=code).select_related("category").first()
     if master is None or not (scope.everything or master.district_code in scope.district_codes):
@@ -144,26 +256,29 @@ def similar_to_case(case: Case, user=None) -> list[tuple[Case, float]]:
 def join(user, master: Case, *, title: str = "", description: str = "", lat=None, lng=None, address: str = "",
          channel: str = "app", contact_name: str = "", contact_phone: str = "") -> Case:
     """A resident's “me too”: their report becomes a case merged at once into ``master``, which they
-    then follow and may rate. The master must be one :func:`similar_open_cases` would offer for
-    their report (same category, near, alike, open), so joining cannot be used to read arbitrary
-    cases. Without coordinates or a resolvable address, the resident's home unit is the place."""
+    then follow (in its public form; they do not rate it). The master must be one
+    :func:`similar_for_report` would offer for their report (same category, alike, open, and within
+    their :func:`reach`: their home grid or the located point of this report), so joining cannot
+    be used to reach cases elsewhere. Without coordinates or a resolvable address, the resident's
+    home unit is the place. Without a title of their own, the report is titled by the category, not
+    by the master's title: that is its reporter's words, which the joiner was never shown."""
     person = getattr(user, "person", None)
     if person is None:
         raise PermissionDenied(_("Only a resident with a registered person record can join a case."))
     scope = scope_for(user)
     if not scope.everything and master.district_code not in scope.district_codes:
         raise PermissionDenied(_("You can only join cases of your own district."))
-    if master.reporter_id == person.pk or master.merged_cases.filter(reporter=person).exists():
+    if master.reporter_id == person.pk or own_reports_merged_into(user, master):
         raise ValidationError(_("You already follow this case."), code="duplicate")
-    title = (title or "").strip() or master.title
-    text = text_of(title, description)
+    words = (title or "").strip()
+    text = text_of(words or master.title, description)  # no words of their own: they vouch it is the same problem
+    title = words or master.category.plain_name
     unit = None
     if lat is None and lng is None:
-        resolved = resolve_address(master.district_code, " ".join(p for p in (address, title, description) if p))
-        unit = resolved.unit if resolved else (person.unit if person.unit.district_code == master.district_code
-                                               else None)
-    offered = [case.pk for case, _score in similar_open_cases(master.district_code, master.category, lat, lng, text,
-                                                               unit=unit)]
+        unit = _place_without_point(user, master.district_code, address, title, description)
+    offered = [case.pk for case, _score in similar_open_cases(
+        master.district_code, master.category, lat, lng, text, unit=unit,
+        within=reach(user, master.district_code, lat, lng))]
     if master.pk not in offered:
         raise ValidationError(_("That case is not an open report of the same problem near you; report yours as a new "
                                 "case."), code="not_similar")

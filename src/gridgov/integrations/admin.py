@@ -1,12 +1,15 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
+from gridgov.accounts.admin_scope import ScopedAdmin
+
 from .models import Integration
 
 
 @admin.register(Integration)
-class IntegrationAdmin(admin.ModelAdmin):
-    """Creating an integration (or the "new key" action) shows its key once, in a message."""
+class IntegrationAdmin(ScopedAdmin):
+    """Creating an integration (or the "new key" action) shows its key once, in a message. Each
+    integration files cases into one district, and only that district's administrator sees it."""
 
     list_display = ["name", "kind", "district", "key_hint", "active", "last_used"]
     list_filter = ["kind", "active"]

@@ -39,9 +39,16 @@ def dispatchers(case) -> list[User]:
 
 
 def reporters(case) -> list[User]:
-    """The accounts of the people who reported the case or a duplicate merged into it. Read by ids:
-    loading the Person rows would decrypt their ID and phone numbers on every transition."""
-    people = {case.reporter_id, *case.merged_cases.values_list("reporter", flat=True)} - {None}
+    """The account of the person who reported the case. Read by id: loading the Person row would
+    decrypt their ID and phone numbers on every transition."""
+    return list(User.objects.filter(person=case.reporter_id)) if case.reporter_id else []
+
+
+def followers(case) -> list[User]:
+    """The accounts of the people whose reports were merged into the case. They follow it in its
+    public form (``cases.services.following``), so their messages name its category, never its
+    title (the reporter's own words), and do not ask them to rate it (the reporter does)."""
+    people = set(case.merged_cases.values_list("reporter", flat=True)) - {None, case.reporter_id}
     return list(User.objects.filter(person__in=people)) if people else []
 
 
@@ -63,9 +70,13 @@ def notify(users, case, kind: str, text: str) -> None:
     transaction.on_commit(send)
 
 
-def _progress(case, status_text) -> str:
-    return _("Your case %(code)s “%(title)s”: %(status)s") % {"code": case.code, "title": case.title,
-                                                               "status": status_text}
+def _tell_progress(case, status_text, followed_text=None) -> None:
+    """Tell the reporter how far their case has got, and those who follow it (``followed_text``
+    when it must read otherwise for them)."""
+    notify(reporters(case), case, Kind.PROGRESS, _("Your case %(code)s “%(title)s”: %(status)s") % {
+        "code": case.code, "title": case.title, "status": status_text})
+    notify(followers(case), case, Kind.PROGRESS, _("The case %(code)s you follow (%(category)s): %(status)s") % {
+        "code": case.code, "category": case.category.plain_name, "status": followed_text or status_text})
 
 
 def on_case_changed(sender, case, action, actor, entry, **kwargs):
@@ -74,7 +85,7 @@ def on_case_changed(sender, case, action, actor, entry, **kwargs):
         label = f"{case.code} {case.title}"
         if action == "dispatch":
             notify(handlers(case), case, Kind.DISPATCH, _("New case for you: %(case)s") % {"case": label})
-            notify(reporters(case), case, Kind.PROGRESS, _progress(case, _("dispatched for handling")))
+            _tell_progress(case, _("dispatched for handling"))
         elif action in ("report", "escalate", "reopen") and case.status in ("reported", "accepted") \
                 and not case.handler_user_id:
             notify(dispatchers(case), case, Kind.QUEUE, _("New in your queue: %(case)s") % {"case": label})
@@ -90,7 +101,7 @@ def on_case_changed(sender, case, action, actor, entry, **kwargs):
         if action in ("accept", "reject", "handle", "close", "reopen"):
             status = {"accept": _("accepted"), "reject": _("not accepted"), "handle": _("handled"),
                       "close": _("closed — please rate it"), "reopen": _("reopened")}[action]
-            notify(reporters(case), case, Kind.PROGRESS, _progress(case, status))
+            _tell_progress(case, status, _("closed") if action == "close" else None)
 
 
 def unread(user):

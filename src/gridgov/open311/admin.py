@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from gridgov.accounts.admin import ScopedAdmin
+from gridgov.accounts.admin_scope import ScopedAdmin
 
 from .models import ServiceRequest
 

@@ -7,14 +7,16 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.accounts.admin import ScopedAdmin
-from gridgov.core.crypto import keyed_hash
+from gridgov.accounts.admin_scope import ScopedAdmin
 
 from .idnumber import validate_id_number
 from .models import PHONE_RE, Person, RevealLog, SpecialGroup
 
 # The masked stand-in the admin shows for each encrypted field.
 MASKED = {"id_number": "masked_id_number", "phone": "masked_phone"}
+# What a read-only view shows instead: the masks, and the birth decade for the birth date (which is
+# part of the ID number and would complete its mask: see core.crypto.mask_id_number).
+SHOWN_READ_ONLY = {**MASKED, "birth_date": "birth_decade"}
 KEEP_HELP = _("Shown masked. Leave it as it is to keep the number, type a new one to replace it, or empty the box to remove it.")
 
 
@@ -72,21 +74,17 @@ class PersonAdmin(ScopedAdmin):
     def masked_phone(self, person):
         return person.masked_phone
 
+    @admin.display(description=_("born in"))
+    def birth_decade(self, person):
+        return person.get_birth_decade_display()
+
     def get_fields(self, request, obj=None):
         """A read-only view (no change permission) would print the fields' plain values: show the
         masked ones instead."""
         fields = super().get_fields(request, obj)
         if obj is not None and not self.has_change_permission(request, obj):
-            return [MASKED.get(name, name) for name in fields]
+            return [SHOWN_READ_ONLY.get(name, name) for name in fields]
         return fields
-
-    def get_search_results(self, request, queryset, search_term):
-        """Search by name, or by a whole ID or phone number through its keyed hash."""
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if search_term.strip():
-            digest = keyed_hash(search_term)
-            results |= queryset.filter(id_number_hash=digest) | queryset.filter(phone_hash=digest)
-        return results, may_have_duplicates
 
 
 @admin.register(SpecialGroup)
@@ -97,10 +95,11 @@ class SpecialGroupAdmin(admin.ModelAdmin):
 
 @admin.register(RevealLog)
 class RevealLogAdmin(ScopedAdmin):
-    """Who read which unmasked number, when and why. An audit trail: nobody adds, edits or deletes."""
+    """Who read which unmasked number or searched by a number, when and why. An audit trail:
+    nobody adds, edits or deletes."""
 
-    list_display = ["at", "user", "person", "field", "reason"]
-    list_filter = ["field"]
+    list_display = ["at", "user", "kind", "person", "field", "result_count", "reason"]
+    list_filter = ["kind", "field"]
     list_select_related = ["user", "person"]
     search_fields = ["user__username", "person__name", "reason"]
     date_hierarchy = "at"

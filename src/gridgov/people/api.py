@@ -1,14 +1,19 @@
-"""People in the API: always masked; the unmasked value only through the logged reveal action."""
+"""People in the API: always masked; the unmasked value only through the logged reveal action.
+Every answer here carries personal data and is sent ``no_store``. There is no search by number:
+that is the web's logged, limited POST (``people.services.search_by_number``)."""
 from typing import Literal
 
-from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from gridgov.accounts.scope import get_visible_or_404, visible
+from gridgov.core.api import errors
+from gridgov.core.text import PlainText
 from gridgov.structure.codes import subtree_q
 from gridgov.structure.models import Unit
 
+from .caching import no_store
 from .models import Person
 from .services import reveal
 
@@ -35,16 +40,13 @@ class PersonOut(Schema):
     id: int
     name: str
     gender: str
-    birth_date: str | None
+    birth_decade: int | None = Field(..., description="1960 for 1960–1969. Never the birth date: it is part of "
+                                     "the ID number and would complete its mask.")
     unit: str
     id_number: str
     phone: str
     special_groups: list[str]
     is_party_member: bool
-
-    @staticmethod
-    def resolve_birth_date(obj):
-        return obj.birth_date.isoformat() if obj.birth_date else None
 
     @staticmethod
     def resolve_unit(obj):
@@ -73,7 +75,7 @@ class PersonDetailOut(PersonOut):
 
 class RevealIn(Schema):
     field: Literal["id_number", "phone"]
-    reason: str = Field(..., max_length=200, description="Why the number is needed; kept in the reveal log.")
+    reason: PlainText = Field(..., max_length=200, description="Why the number is needed; kept in the reveal log.")
 
 
 class RevealOut(Schema):
@@ -85,7 +87,8 @@ def _persons():
     return Person.objects.select_related("unit").prefetch_related("special_groups")
 
 
-@router.get("", response=list[PersonOut])
+@router.get("", response={200: list[PersonOut], **errors(401, 404, 422)})
+@decorate_view(no_store)
 @paginate(Pages)
 def list_persons(request, filters: Query[PersonFilters]):
     """People in the caller's scope, masked, in a stable order (unit, name, id) so pages do not
@@ -101,14 +104,14 @@ def list_persons(request, filters: Query[PersonFilters]):
     return people
 
 
-@router.get("/{person_id}", response=PersonDetailOut)
+@router.get("/{person_id}", response={200: PersonDetailOut, **errors(401, 404, 422)})
+@decorate_view(no_store)
 def person_detail(request, person_id: int):
     return get_visible_or_404(request.user, _persons().select_related("household__building__compound"), pk=person_id)
 
 
-@router.post("/{person_id}/reveal", response=RevealOut)
-def reveal_number(request, person_id: int, body: RevealIn, response: HttpResponse):
-    """The unmasked ID or phone number, logged with the reason (see ``people.services.reveal``).
-    The answer must not be cached anywhere on the way."""
-    response["Cache-Control"] = "no-store"
+@router.post("/{person_id}/reveal", response={200: RevealOut, **errors(400, 401, 403, 404, 422)})
+@decorate_view(no_store)
+def reveal_number(request, person_id: int, body: RevealIn):
+    """The unmasked ID or phone number, logged with the reason (see ``people.services.reveal``)."""
     return {"field": body.field, "value": reveal(request.user, person_id, body.field, body.reason)}

@@ -88,19 +88,50 @@ class Person(models.Model):
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
 
+    @property
+    def birth_decade(self) -> int | None:
+        """The decade of birth (1960 for 1960–1969): what screens show instead of the birth date,
+        which is part of the ID number and would leave its mask almost nothing to hide (see
+        ``core.crypto.mask_id_number``). A band fixed to the birth date rather than an age band:
+        an age band moves on the birthday, and whoever watches it change learns the date."""
+        return self.birth_date.year // 10 * 10 if self.birth_date else None
+
+    def get_birth_decade_display(self) -> str:
+        """``1960s`` / ``1960年代``, or an empty string when the birth date is unknown."""
+        decade = self.birth_decade
+        return _("%(decade)ds") % {"decade": decade} if decade else ""
+
 
 class RevealLog(models.Model):
-    """One unmasked read of a person's ID or phone number: who, whose, which field, when and why."""
+    """One unmasked read of a person's ID or phone number, or one exact search by such a number:
+    who, which field, when and why; for a reveal whose number, for a search the keyed hash of the
+    number searched (never the number: the log must not become a copy of the data it guards) and
+    how many people it found. A search belongs to no single person, so its ``person`` is empty."""
 
     FIELDS = [("id_number", _("ID number")), ("phone", _("phone"))]
 
+    class Kind(models.TextChoices):
+        REVEAL = "reveal", _("reveal")
+        SEARCH = "search", _("search by number")
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="reveals", verbose_name=_("user"))
-    person = models.ForeignKey(Person, models.PROTECT, related_name="reveals", verbose_name=_("person"))
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices, default=Kind.REVEAL)
+    person = models.ForeignKey(Person, models.PROTECT, null=True, blank=True, related_name="reveals",
+                               verbose_name=_("person"))
     field = models.CharField(_("field"), max_length=12, choices=FIELDS)
     reason = models.CharField(_("reason"), max_length=200)
+    query_hash = models.CharField(_("searched number (keyed hash)"), max_length=64, blank=True)
+    result_count = models.PositiveIntegerField(_("people found"), null=True, blank=True)
     at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
         ordering = ["-at"]
         verbose_name = _("reveal log entry")
         verbose_name_plural = _("reveal log")
+        constraints = [
+            models.CheckConstraint(
+                name="reveallog_reveal_or_search",
+                condition=(models.Q(kind="reveal", person__isnull=False, query_hash="", result_count__isnull=True)
+                           | models.Q(kind="search", person__isnull=True, result_count__isnull=False)
+                           & ~models.Q(query_hash=""))),
+        ]

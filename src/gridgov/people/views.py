@@ -1,7 +1,9 @@
-"""People pages: the scoped, masked list, a person's page, and the logged reveal of one number.
+"""People pages: the scoped, masked list, a person's page, the logged reveal of one number and
+the logged, limited search by a whole number.
 
 Numbers are only ever shown masked; the unmasked value leaves the server solely through
-:func:`person_reveal`, which goes through :func:`gridgov.people.services.reveal` and its log.
+:func:`person_reveal`, which goes through :func:`gridgov.people.services.reveal` and its log. Every
+page here carries personal data and is answered ``no_store``.
 """
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,21 +15,51 @@ from django.views.decorators.http import require_POST
 
 from gridgov.accounts.scope import get_visible_or_404, visible
 
-from .forms import PeopleFilterForm
+from .caching import no_store
+from .forms import NumberSearchForm, PeopleFilterForm
 from .models import Person, RevealLog
-from .services import can_reveal, reveal
+from .services import SearchLimitReached, can_reveal, reveal, search_by_number
 
 PAGE_SIZE = 50
 
 
 @login_required
+@no_store
 def people_list(request):
+    """The filtered list. A ``number`` in the query string is not a filter (it is ignored): the
+    number search is :func:`people_search`, posted."""
     form = PeopleFilterForm(request.user, request.GET)
     page = Paginator(form.people(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "people/list.html", {"form": form, "page": page})
+    return render(request, "people/list.html", {
+        "form": form, "page": page, "search_form": NumberSearchForm() if can_reveal(request.user) else None,
+    })
 
 
 @login_required
+@require_POST
+@no_store
+def people_search(request):
+    """The people with exactly this ID or phone number, masked, under an empty form: the page does
+    not show the number next to the person it belongs to. The refusals come back on the form: 400
+    without a reason or a whole number, 403 without the reveal permission, 429 over the hourly
+    limit."""
+    form = NumberSearchForm(request.POST)
+    people, status, error = None, 400, ""
+    if form.is_valid():
+        try:
+            people = search_by_number(request.user, form.cleaned_data["number"], form.cleaned_data["reason"])
+            form, status = NumberSearchForm(), 200
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        except SearchLimitReached as refusal:
+            status, error = 429, str(refusal)
+        except PermissionDenied as refusal:
+            status, error, form = 403, str(refusal), None
+    return render(request, "people/search.html", {"form": form, "people": people, "error": error}, status=status)
+
+
+@login_required
+@no_store
 def person_page(request, pk):
     """A person's details with masked numbers; the revealable fields are RevealLog's, so the page
     never offers a field the reveal service would refuse."""
@@ -43,6 +75,7 @@ def person_page(request, pk):
 
 @login_required
 @require_POST
+@no_store
 def person_reveal(request, pk):
     """Answer an htmx form with a fragment: the unmasked number, or why it is refused.
 

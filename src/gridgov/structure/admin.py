@@ -4,7 +4,7 @@ Related units and places are picked by search (autocomplete): a district has tho
 """
 from django.contrib import admin
 
-from gridgov.accounts.admin import ScopedAdmin
+from gridgov.accounts.admin_scope import ScopedAdmin
 
 from .models import Building, Compound, Department, Household, PartyMembership, PartyOrg, Unit
 

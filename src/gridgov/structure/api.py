@@ -3,6 +3,7 @@ departments of the caller's district(s)."""
 from ninja import Path, Router, Schema
 
 from gridgov.accounts.scope import get_visible_or_404, visible
+from gridgov.core.api import errors
 
 from .codes import parent_code
 from .models import Department, Unit
@@ -63,7 +64,7 @@ class DepartmentOut(Schema):
         return obj.district.code
 
 
-@units_router.get("/{code}", response=UnitDetailOut)
+@units_router.get("/{code}", response={200: UnitDetailOut, **errors(401, 404, 422)})
 def unit_detail(request, code: UnitCode):
     """A unit in the caller's scope, how many units of each kind lie below it, and the "两个覆盖"
     (organisation and work coverage) of its compounds. The scope is a set of whole subtrees, so
@@ -71,14 +72,14 @@ def unit_detail(request, code: UnitCode):
     return get_visible_or_404(request.user, Unit.objects.all(), code=code)
 
 
-@units_router.get("/{code}/children", response=list[UnitOut])
+@units_router.get("/{code}/children", response={200: list[UnitOut], **errors(401, 404, 422)})
 def unit_children(request, code: UnitCode):
     """The units directly below a unit in the caller's scope (a few dozen at most: not paginated)."""
     unit = get_visible_or_404(request.user, Unit.objects.all(), code=code)
     return visible(request.user, unit.children.all())
 
 
-@departments_router.get("", response=list[DepartmentOut])
+@departments_router.get("", response={200: list[DepartmentOut], **errors(401)})
 def list_departments(request):
     """The functional departments of the districts the caller works or lives in."""
     return visible(request.user, Department.objects.select_related("district"))

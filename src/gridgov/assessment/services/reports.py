@@ -25,7 +25,6 @@ Everything the views and the API need is computed here from the tallies (``board
   (:func:`workbook`).
 """
 import datetime as dt
-import io
 from dataclasses import dataclass, field, replace
 
 from django.contrib.auth import get_user_model
@@ -38,6 +37,7 @@ from django.utils.translation import gettext as _, gettext_lazy, pgettext
 from gridgov.accounts.models import Role, RoleAssignment
 from gridgov.accounts.scope import get_visible_or_404, scope_for
 from gridgov.catalogue.models import Category
+from gridgov.core import tables
 from gridgov.structure.codes import KIND_LENGTHS, child_kind, subtree_q
 from gridgov.structure.models import Department, Unit, UnitKind
 
@@ -697,11 +697,10 @@ def workbook(report: Report) -> bytes:
     """The report as an Excel workbook a district office can forward: a summary sheet, then one
     sheet per section (streets, communities, departments, grid workers), each with a title row
     naming the place and period, Chinese headers (in the default language), percentages formatted."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
+    book = tables.SafeWorkbook()
     bold, title_font = Font(bold=True), Font(bold=True, size=14)
     header_fill = PatternFill("solid", fgColor="F2DCDB")
     fills = {"red": PatternFill("solid", fgColor="FDE2E1"), "black": PatternFill("solid", fgColor="D9D9D9")}
@@ -833,9 +832,7 @@ def workbook(report: Report) -> bytes:
         sheet.row_dimensions[3].height = 42
         for column in range(1, len(labels) + 1):
             sheet.column_dimensions[get_column_letter(column)].width = {1: 6, 2: 22, 3: 20}.get(column, 12)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return tables.xlsx_bytes(book)
 
 
 def _safe_sheet_name(name: str) -> str:

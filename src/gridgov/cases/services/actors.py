@@ -132,9 +132,11 @@ def require_verifier(user, case) -> None:
 
 
 def require_reporter(user, case) -> None:
+    """回访 is the case's own reporter's. Someone whose report was merged into it follows it but does
+    not rate it: a rating closes or reopens the case and counts in its handler's assessment, so it
+    must come from the person the case was opened for (``services.following``)."""
     if user is None:
         return
-    person = getattr(user, "person", None) if hasattr(user, "person") else None
-    allowed = person is not None and (case.reporter_id == person.pk
-                                      or case.merged_cases.filter(reporter=person).exists())
+    person = getattr(user, "person", None)  # the reverse one-to-one raises AttributeError when absent
+    allowed = person is not None and case.reporter_id == person.pk
     _require(allowed, _("Only the person who reported the case may rate it."))

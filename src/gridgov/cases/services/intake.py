@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.core import clock
+from gridgov.core.text import check_plain
 from gridgov.accounts.models import Role, RoleAssignment
 from gridgov.structure import codes
 from gridgov.structure.models import Unit, UnitKind
@@ -25,6 +26,10 @@ from ..models import OPEN_STATUSES, Case, CaseCounter, Channel, Level, Status
 from . import deadlines, lifecycle
 from .locate import locate
 from .photos import attach
+
+
+class AlreadyFiled(ValidationError):
+    """The district already has a case from this channel with this external number (HTTP 409)."""
 
 
 def next_code(district_code: str, day: dt.date) -> str:
@@ -99,6 +104,9 @@ def report(*, district: Unit, channel: str, title: str, category, description: s
     title = (title or "").strip()
     if not title:
         raise ValidationError(_("Give the case a title."), code="title")
+    for field, value, label in (("title", title, _("The title")), ("description", description, _("The description")),
+                                ("address", address, _("The address")), ("contact_name", contact_name, _("The name"))):
+        check_plain(field, value, label)
     if channel not in Channel.values:
         raise ValidationError(_("Unknown channel."), code="channel")
     if not category.active or category.children.exists():
@@ -121,7 +129,7 @@ def report(*, district: Unit, channel: str, title: str, category, description: s
                 code=next_code(district.code, timezone.localdate(reported_at)))
     case.resolution_due = deadlines.resolution_due(case)
     case.light = deadlines.light(case, now)
-    case.save()
+    _save_once(case)
     count = attach(case, reported_by, "report", photos)
     lifecycle.record(case, reported_by, "report", from_status="", now=now,
                      data={"channel": channel, "unit": unit.code, "photos": count})
@@ -132,6 +140,29 @@ def report(*, district: Unit, channel: str, title: str, category, description: s
     if close_now:
         case = _close_now(case, reported_by, handling_note, count)
     return case
+
+
+def _filed_before(case: Case) -> bool:
+    return Case.objects.filter(district_code=case.district_code, channel=case.channel,
+                               external_id=case.external_id).exists()
+
+
+def _save_once(case: Case) -> None:
+    """Insert a new case, refusing a second one with the same external number from the same channel
+    in the district (the number is what the hotline or an app retries with). Checked first for a
+    clear refusal; two reports at the same moment both pass that check, and the loser's insert then
+    breaks the ``case_external_once`` constraint, which gives the same refusal."""
+    refusal = AlreadyFiled(_("A case with the external number %(number)s was already reported through this "
+                             "channel.") % {"number": case.external_id}, code="external_id")
+    if case.external_id and _filed_before(case):
+        raise refusal
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        if case.external_id and _filed_before(case):
+            raise refusal from None
+        raise
 
 
 def _close_now(case, worker, note: str, photo_count: int) -> Case:

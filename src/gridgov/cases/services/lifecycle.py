@@ -362,7 +362,8 @@ def resume(actor, case, note: str = "", now=None):
 # -- 并案 · 督办 -----------------------------------------------------------------------------
 @transition
 def merge(actor, case, into: Case, note: str = ""):
-    """并案: a duplicate follows its master case; its reporter sees the master's progress and rates it."""
+    """并案: a duplicate follows its master case; its reporter follows the master's progress in its
+    public form (``following``) and is told of it, while the rating stays the master's reporter's."""
     require_status(case, *OPEN_BUT_SUSPENDED)
     actors.require_dispatcher(actor, case)
     master = Case.objects.select_for_update().get(pk=into.pk)
@@ -388,8 +389,8 @@ def supervise(actor, case, note: str):
 # -- 回访评价 · 重办 -----------------------------------------------------------------------------
 @transition
 def rate(actor, case, rating: str, note: str = ""):
-    """The reporter rates a closed case. The first 不满意 reopens it (重办) under supervision; after
-    that a rating is final."""
+    """The case's own reporter rates it once closed (not those who follow it: ``actors.require_reporter``).
+    The first 不满意 reopens it (重办) under supervision; after that a rating is final."""
     require_status(case, Status.CLOSED)
     actors.require_reporter(actor, case)
     if rating not in Rating.values:

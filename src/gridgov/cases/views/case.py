@@ -1,9 +1,11 @@
 """One case: its page, its timeline, its photos, and the actions taken on it.
 
 Every read starts with ``get_visible_or_404``: a case outside the user's scope answers 404, the
-same as one that does not exist. An action posts one form; the service decides, and its refusal
-comes back on the form — 400 for a broken rule or a wrong state, 403 for the wrong person — in the
-card or panel the form came from (htmx), or on the case page (a plain POST).
+same as one that does not exist — except the page of a case the user *follows* (their own report
+was merged into it), which shows its public form (``services.following``) and nothing more. An
+action posts one form; the service decides, and its refusal comes back on the form — 400 for a
+broken rule or a wrong state, 403 for the wrong person — in the card or panel the form came from
+(htmx), or on the case page (a plain POST).
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,8 +18,10 @@ from django.views.decorators.http import require_POST
 from PIL import Image, UnidentifiedImageError
 
 from gridgov.accounts.scope import get_visible_or_404
+from gridgov.people.caching import no_store
 
 from ..forms import ACTION_FORMS
+from ..services import following
 from ..services.available import available_actions
 from . import present
 from .base import CASES, card_context, is_htmx, page_context, safe_next
@@ -28,9 +32,20 @@ def _case(request, code):
 
 
 @login_required
+@no_store  # the reporter's name and (masked) contact, like every answer of case_action
 def case_page(request, code):
-    case = _case(request, code)
+    try:
+        case = _case(request, code)
+    except Http404:
+        return _followed_page(request, following.public_case(request.user, code))
     return render(request, "cases/case.html", page_context(request, case))
+
+
+def _followed_page(request, case):
+    """A followed case's public form: category, grid, status, dates and its steps in words."""
+    steps = [{"label": present.ACTION_LABELS.get(step.action, step.action), "status": present.status_label(step.status),
+              "at": step.at} for step in case.steps]
+    return render(request, "cases/followed.html", {"case": case, "steps": steps})
 
 
 @login_required
@@ -58,6 +73,7 @@ def case_photo(request, code, pk):
 
 @login_required
 @require_POST
+@no_store
 def case_action(request, code, action):
     """Run one action: parse its form, call its service, show the case again."""
     case = _case(request, code)

@@ -19,13 +19,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridgov.accounts.scope import SELF_ROLES, scope_for, visible
+from gridgov.accounts.scope import SELF_ROLES, scope_for
 from gridgov.intake import classify, duplicates
 from gridgov.intake.services import report_free_text
 from gridgov.structure.models import Unit, UnitKind
 
 from ..forms import ReportDraftForm, ReportForm
-from ..models import Case, Channel
+from ..models import Channel
 from ..services import actors
 from ..services.callers import channel_and_reporter
 from .base import is_htmx, user_district
@@ -116,28 +116,24 @@ def report_suggest(request):
 @require_POST
 def report_similar(request):
     """“Already reported?”: open cases of the chosen category, recent, near the place given and with
-    similar words. Shows what a passer-by could see (no description, reporter or contact); a
-    resident may join one instead of filing a new case."""
+    similar words — for a resident only where they are, and in the public form the service gives
+    them (``duplicates.similar_for_report``); a resident may join one instead of filing a new case."""
     channel, data, refused = _draft(request)
     if refused:
         return refused
     found = []
     if data["category"] and data["title"].strip():
         found = duplicates.similar_for_report(
-            user_district(request.user).code, data["category"], title=data["title"], description=data["description"],
-            lat=data["lat"], lng=data["lng"], address=data["address"])
-    shown = set(visible(request.user, Case.objects.filter(pk__in=[case.pk for case, _s in found]))
-                .values_list("pk", flat=True))
-    return render(request, "cases/_report_similar.html", {
-        "found": [(case, score, case.pk in shown) for case, score in found],
-        "can_join": channel == Channel.APP})
+            request.user, user_district(request.user).code, data["category"], title=data["title"],
+            description=data["description"], lat=data["lat"], lng=data["lng"], address=data["address"])
+    return render(request, "cases/_report_similar.html", {"found": found, "can_join": channel == Channel.APP})
 
 
 @login_required
 @require_POST
 def report_join(request, code):
     """“Me too”: the resident's report joins an open case ``similar_for_report`` offered, instead of
-    becoming a new one; they then follow that case (its page opens) and may rate it."""
+    becoming a new one; they then follow that case (its public page opens)."""
     _ignored, data, refused = _draft(request)
     if refused:
         return refused
@@ -150,8 +146,8 @@ def report_join(request, code):
     except PermissionDenied as error:
         return render(request, "cases/_report_refused.html",
                       {"reasons": [str(error) or _("You are not allowed to do this.")]}, status=403)
-    messages.success(request, _("You now follow case %(code)s: you will be told of its progress and may rate it "
-                                "when it is closed.") % {"code": master.code})
+    messages.success(request, _("You now follow case %(code)s: you will be told of its progress.")
+                     % {"code": master.code})
     target = reverse("case", args=[master.code])
     if is_htmx(request):
         return HttpResponse(headers={"HX-Redirect": target})

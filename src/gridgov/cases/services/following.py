@@ -1,0 +1,102 @@
+"""Following a case one did not report: the public form of a case.
+
+A resident whose report was merged into another case — a dispatcher's 并案, or their own “me too”
+(``intake.duplicates.join``) — *follows* that master case: they are told of its progress and see
+how far it has got. They do not see it the way its reporter and the staff do. The master's
+description, address, photos, reporter's name and phone and the timeline's notes and actors belong
+to its reporter and to the people working on it: a household-hardship case must not open to anyone
+who says “me too”. So a follower gets the case's public form (:class:`PublicCase`), which is what a
+notice board of the neighbourhood would show: the category, the coarse place (the grid), the status,
+its dates and its steps — and nothing a reporter wrote. They do not rate it either: the rating
+(回访) is the reporter's, and it reopens the case and counts in its handler's assessment
+(``actors.require_reporter``).
+
+The case itself stays out of the follower's scope (``cases.apps`` registers no merged-reporter rule),
+so every other read — the full page, its timeline and photos, the API's detail, actions — answers
+404 for them, as for any case outside their scope.
+"""
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.http import Http404
+
+from gridgov.accounts.scope import visible
+from gridgov.catalogue.models import Category
+from gridgov.people.models import Person
+from gridgov.structure.models import UnitKind
+
+from ..models import OPEN_STATUSES, Case, Status
+
+
+def coarse_place(unit) -> str:
+    """Where a case is, as a public map would say it: its grid (a micro-grid is named by the grid it
+    belongs to), or the coarser unit it was located to."""
+    if unit.kind == UnitKind.MICROGRID and unit.parent is not None:
+        return unit.parent.short_name
+    return unit.short_name
+
+
+@dataclass(frozen=True)
+class Step:
+    """One change of status: the action's word (``accept``, ``dispatch`` …), the status it led to, when."""
+
+    action: str
+    status: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class PublicCase:
+    """A case as a follower sees it. ``own`` are the codes of the follower's own reports merged into
+    it; ``merged_into`` the case it was itself merged into later, which they then follow too."""
+
+    code: str
+    category: Category
+    status: str
+    merged_into: str | None
+    place: str
+    reported_at: dt.datetime
+    resolution_due: dt.datetime | None
+    closed_at: dt.datetime | None
+    steps: list[Step] = field(default_factory=list)
+    own: list[str] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+def own_reports_merged_into(user, case) -> list[str]:
+    """The codes of ``user``'s reports merged into ``case``, directly or through a chain of merges
+    (a master may itself be merged later); empty when they follow nothing here."""
+    person = Person.objects.filter(user=user).values_list("pk", flat=True).first() if user.is_authenticated else None
+    if person is None:
+        return []
+    own, frontier = [], [case.pk]
+    while frontier:  # merges form a tree (a merged case can be no one's master), so this ends
+        merged = list(Case.objects.filter(merged_into__in=frontier).values_list("pk", "code", "reporter"))
+        own += [code for _pk, code, reporter in merged if reporter == person]
+        frontier = [pk for pk, _code, _reporter in merged]
+    return sorted(own)
+
+
+def public_case(user, code: str) -> PublicCase:
+    """The case ``code`` in its public form, for a user who follows it or may see it anyway; 404
+    for anyone else, the same as a case that does not exist."""
+    case = Case.objects.select_related("category", "unit__parent", "merged_into").filter(code=code).first()
+    if case is None:
+        raise Http404
+    own = own_reports_merged_into(user, case)
+    if not own and not visible(user, Case.objects.filter(pk=case.pk)).exists():
+        raise Http404
+    steps = [Step(action, status, at) for action, from_status, status, at in
+             case.timeline.order_by("seq").values_list("action", "from_status", "to_status", "at")
+             if status != from_status]
+    return PublicCase(code=case.code, category=case.category, status=case.status,
+                      merged_into=case.merged_into.code if case.merged_into_id else None, place=coarse_place(case.unit),
+                      reported_at=case.reported_at, resolution_due=case.resolution_due, closed_at=case.closed_at,
+                      steps=steps, own=own)
