@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STATIC := src/gridgov/static/vendor
 PORT   ?= 8000
 
-.PHONY: setup demo test serve worker messages clean
+.PHONY: setup demo test lint serve worker messages clean
 
 setup: $(VENV)/.installed $(STATIC)/.copied
 
@@ -23,7 +23,12 @@ $(STATIC)/.copied: package.json package-lock.json scripts/copy-vendor.sh
 demo: setup
 	$(BIN)/gridgov demo --port $(PORT)
 
-test: setup
+# Lint (ruff) and the floors (import-linter's contract in pyproject.toml): both take seconds.
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
+
+test: lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 serve: setup

@@ -23,14 +23,14 @@ Steps (each prints its time):
    This SQL is a *third, independent formulation* of ``measures.contributions``
    (the incremental path — ``services.tally`` adding each case's difference at every transition —
    is the one proven by tests/test_assessment_tallies.py; the figures by tests/test_assessment_figures.py);
-   the check in step 4 compares it with ``plain.plain_sums``, the second formulation;
+   the check in step 4 compares it with ``recount.plain_sums``, the second formulation;
 4. roll the tallies up by month into ``MonthTally`` (one ``INSERT … SELECT … GROUP BY``, as
    ``tally.rebuild`` does); the product keeps it by the same differences as the tallies;
-5. time ``board.board(district, month, by="street")`` and ``by="community"`` (``--repeat`` times,
+5. time ``totals.board(district, month, by="street")`` and ``by="community"`` (``--repeat`` times,
    min and median; boards of a month, quarter or year read the monthly rollup) and
-   ``plain.plain_sums`` for the same, print both, print the tally and case counts and the
-   ``EXPLAIN (ANALYZE, BUFFERS)`` of the board's query, check that ``board.sums(...) ==
-   plain.plain_sums(...)`` for both groupings, and time the quarter's and the year's boards.
+   ``recount.plain_sums`` for the same, print both, print the tally and case counts and the
+   ``EXPLAIN (ANALYZE, BUFFERS)`` of the board's query, check that ``totals.sums(...) ==
+   recount.plain_sums(...)`` for both groupings, and time the quarter's and the year's boards.
 
 The generated database is kept: a second run with the same ``--cases`` reuses it (``--fresh``
 regenerates it, ``--drop`` drops it at the end). Timings are reported, never judged: the script
@@ -44,10 +44,10 @@ import argparse
 import datetime as dt
 import json
 import os
-import zoneinfo
 import statistics
 import sys
 import time
+import zoneinfo
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -409,7 +409,7 @@ WHERE slot.k = 0 OR w.case_id %% 3 = 0
 def tally_sql() -> str:
     """The tallies of the events of one month, inserted in key order.
 
-    A third formulation of measures.contributions, written independently of it and of plain.py:
+    A third formulation of measures.contributions, written independently of it and of recount.py:
     each case contributes rows (day of the event, unit code, category, department, worker, counts)
     per group — report; and unless merged: acceptance cohort, latest dispatch, closure, rating,
     whistle calls, lead assignments — which are summed by key. A group that would count nothing
@@ -579,10 +579,10 @@ def timed(fn, repeat: int) -> tuple[list[float], object]:
 
 
 def explain_board(district: str, period, by: str) -> str:
-    """The board's query (board.sums, grouped) with EXPLAIN (ANALYZE, BUFFERS)."""
+    """The board's query (totals.sums, grouped) with EXPLAIN (ANALYZE, BUFFERS)."""
     from django.db.models.functions import Substr
 
-    from gridgov.assessment.services.board import Subject, _rows, _sums_expr
+    from gridgov.assessment.services.totals import Subject, _rows, _sums_expr
     from gridgov.structure.codes import KIND_LENGTHS
 
     rows = _rows(district, period, Subject(), by).annotate(key=Substr("unit_code", 1, KIND_LENGTHS[by]))
@@ -603,15 +603,15 @@ def diff(a: dict, b: dict) -> list[str]:
 
 
 def compare(district: str, period, repeat: int, plain_repeat: int) -> bool:
-    from gridgov.assessment.services import board, plain
+    from gridgov.assessment.services import recount, totals
 
     agree = True
     for by in ("street", "community"):
-        board_times, result = timed(lambda: board.board(district, period, by=by), repeat)
-        plain_times, plain_result = timed(lambda: plain.plain_sums(district, period, by=by), plain_repeat)
-        tallies = board.sums(district, period, by=by)
+        board_times, result = timed(lambda by=by: totals.board(district, period, by=by), repeat)
+        plain_times, plain_result = timed(lambda by=by: recount.plain_sums(district, period, by=by), plain_repeat)
+        tallies = totals.sums(district, period, by=by)
         print(f"\nboard by {by} for {period}: {len(result)} groups")
-        print(f"  tallies (board.board):     min {min(board_times) * 1000:9.1f} ms   median "
+        print(f"  tallies (totals.board):     min {min(board_times) * 1000:9.1f} ms   median "
               f"{statistics.median(board_times) * 1000:9.1f} ms   runs: "
               + ", ".join(f"{t * 1000:.0f}" for t in board_times))
         print(f"  plain GROUP BY over cases: min {min(plain_times) * 1000:9.1f} ms   median "
@@ -620,24 +620,24 @@ def compare(district: str, period, repeat: int, plain_repeat: int) -> bool:
         ratio = statistics.median(plain_times) / statistics.median(board_times)
         print(f"  ratio plain / tallies (medians): {ratio:,.0f}×")
         if tallies == plain_result:
-            print(f"  agree: board.sums == plain.plain_sums for all {len(tallies)} {by} groups × "
+            print(f"  agree: totals.sums == recount.plain_sums for all {len(tallies)} {by} groups × "
                   f"{len(next(iter(tallies.values()), {}))} counts")
         else:
             agree = False
-            print(f"  DISAGREE: board.sums != plain.plain_sums by {by}")
+            print(f"  DISAGREE: totals.sums != recount.plain_sums by {by}")
             print("\n".join(diff(tallies, plain_result)[:50]))
     return agree
 
 
 def longer_periods(district: str, period, repeat: int) -> None:
     """The same board for the quarter and the year around the month (from the rollup as well)."""
-    from gridgov.assessment.services import board
+    from gridgov.assessment.services import totals
     from gridgov.assessment.services.periods import Period
 
     for kind in ("quarter", "year"):
         longer = Period.containing(kind, period.start)
         for by in ("street", "community"):
-            times, _ = timed(lambda: board.board(district, longer, by=by), repeat)
+            times, _ = timed(lambda longer=longer, by=by: totals.board(district, longer, by=by), repeat)
             print(f"  board by {by:9s} for {longer}: min {min(times) * 1000:7.1f} ms   median "
                   f"{statistics.median(times) * 1000:7.1f} ms")
 

@@ -18,11 +18,10 @@ from django.core import signals  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from gridgov.wsgi import application as gridgov_application  # noqa: E402
-
 from gridgov.cases.models import Case  # noqa: E402
 from gridgov.catalogue.models import Category  # noqa: E402
 from gridgov.structure.models import Unit  # noqa: E402
+from gridgov.wsgi import application as gridgov_application  # noqa: E402
 
 DISTRICT = os.environ.get("BENCH_DISTRICT", "510113")
 PATH = "/bench/bare-insert"

@@ -129,11 +129,11 @@ def test_coordinates_win_over_the_address(world):
 
 
 def test_intake_refuses_a_unit_of_another_district(world):
-    from gridgov.cases.services import intake
+    from gridgov.cases.services import filing
 
     other = Unit.objects.create(code="510114", kind="district", name="新都区", short_name="新都区")
     with pytest.raises(ValidationError):
-        intake.report(district=world.units["district"], channel="app", title="x", category=world.categories["small"],
+        filing.report(district=world.units["district"], channel="app", title="x", category=world.categories["small"],
                       unit=other)
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from gridgov.accounts.models import ApiToken, Role, RoleAssignment
 from gridgov.cases.models import Case, Photo, TimelineEntry
-from gridgov.cases.services import intake
+from gridgov.cases.services import filing
 from tests.cases_world import IN_A1_1, IN_A1_2, IN_B1_1, photo
 from tests.factories import PASSWORD
 
@@ -297,7 +297,7 @@ def listed(world):
 
     def make(title, category, where, when, channel="app", by="resident"):
         user = users[by]
-        return intake.report(district=district, channel=channel, title=title, category=categories[category],
+        return filing.report(district=district, channel=channel, title=title, category=categories[category],
                              lat=where[0] if where else None, lng=where[1] if where else None,
                              reporter=user.person if by == "resident" else None, reported_by=user, reported_at=when)
 

@@ -1,7 +1,7 @@
 """Every assessment figure, checked against numbers worked out by hand (docs/assessment.md).
 
 Each test builds its cases through the real services on real 2024 dates, with the clock frozen, and
-compares *every* figure of ``board.figures_for`` for a unit, a department or a grid worker with the
+compares *every* figure of ``totals.figures_for`` for a unit, a department or a grid worker with the
 value computed by hand in the comments. The calendar is the one the migrations seed from the
 ``chinese-calendar`` package: 2024-09-15..17 (中秋) and 2024-10-01..07 (国庆) are holidays, Sunday
 2024-09-29 and Saturday 2024-10-12 are make-up working days. Working hours count 24 per working day
@@ -21,21 +21,21 @@ from django.utils import timezone
 
 from gridgov.accounts.models import Role, RoleAssignment
 from gridgov.assessment.models import ScoreWeight
-from gridgov.assessment.services import board, scoring
+from gridgov.assessment.services import scoring, totals
 from gridgov.assessment.services.figures import FIGURES, p90_hours
 from gridgov.assessment.services.periods import Period
-from gridgov.assessment.services.plain import plain_sums
+from gridgov.assessment.services.recount import plain_sums
 from gridgov.cases.models import Status
 from gridgov.cases.services import lifecycle, watch
 from gridgov.cases.services import whistle as whistles
-from gridgov.cases.services.lifecycle import InvalidTransition
 from gridgov.core import clock
+from gridgov.core.errors import InvalidTransition
 from gridgov.workdays.services import invalidate_calendar, is_working_day
 
 from .cases_world import IN_A1_2, IN_B1_1, photo
 from .test_cases_lifecycle import report
 
-Subject = board.Subject
+Subject = totals.Subject
 KEYS = [f.key for f in FIGURES]
 SEP, OCT, NOV, DEC = (Period("month", dt.date(2024, month, 1)) for month in (9, 10, 11, 12))
 
@@ -62,14 +62,14 @@ def expected(**values):
 
 
 def figures(world, period, **subject):
-    return board.figures_for(world.units["district"].code, period, Subject(**subject))
+    return totals.figures_for(world.units["district"].code, period, Subject(**subject))
 
 
 def agree_with_plain(world, period, *subjects):
     """The tallies behind the figures are the plain GROUP BY's (proven step by step elsewhere)."""
     code = world.units["district"].code
     for subject in subjects:
-        assert board.sums(code, period, subject) == plain_sums(code, period, subject), subject
+        assert totals.sums(code, period, subject) == plain_sums(code, period, subject), subject
 
 
 def gongan_staff(world):
@@ -275,7 +275,7 @@ def test_closure_on_time_levels_rework_returns_and_close_times_for_a_street(worl
     assert figures(world, SEP, within=world.units["A"].code)["current"] == september
     assert figures(world, OCT, within=world.units["A1-1"].code)["current"] == october
     assert figures(world, OCT, within=world.units["B"].code) == {
-        "current": expected(), "previous": expected(), "counts": board.sums(world.units["district"].code, OCT,
+        "current": expected(), "previous": expected(), "counts": totals.sums(world.units["district"].code, OCT,
                                                                              Subject(within=world.units["B"].code))}
     agree_with_plain(world, OCT, Subject(within=world.units["A"].code))
 
@@ -502,7 +502,7 @@ def test_department_figures_lead_returns_and_whistle_report_ins(world):
 
     # The board by department says the same as each department's own figures.
     code = world.units["district"].code
-    by_department = board.board(code, NOV, "department")
+    by_department = totals.board(code, NOV, "department")
     assert set(by_department) == {chengguan.pk, gongan.pk}
     assert by_department[chengguan.pk]["figures"] == chengguan_figures
     assert figures(world, DEC, department=chengguan.pk)["previous"] == chengguan_figures  # November before December
@@ -593,7 +593,7 @@ def test_grid_worker_figures_and_valid_reports(world):
     assert figures(world, NOV, worker=worker.pk)["current"] == worker_figures
     assert figures(world, NOV, worker=u["grid_worker2"].pk)["current"] == expected(valid_report_rate=0.0)
     code = world.units["district"].code
-    assert board.board(code, NOV, "worker")[worker.pk]["figures"] == worker_figures
+    assert totals.board(code, NOV, "worker")[worker.pk]["figures"] == worker_figures
     agree_with_plain(world, NOV, Subject(worker=worker.pk))
 
     # Worker weights (valid reports, response, on time, satisfaction: 25 each):

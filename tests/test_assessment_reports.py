@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 
 from gridgov.assessment.models import ScoreWeight, Tally
 from gridgov.assessment.services import reports, scoring
+from gridgov.assessment.services.access import access_for
 from gridgov.assessment.services.periods import Period
 from gridgov.cases.services import lifecycle, watch
 from gridgov.core import clock
@@ -87,7 +88,7 @@ def get(client, url, status=200, **query):
 
 
 def access(world, username="district_admin"):
-    return reports.access_for(world.users[username])
+    return access_for(world.users[username])
 
 
 # -- rankings, grades, red and black lists --------------------------------------------------------

@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from gridgov.assessment.models import Tally
 from gridgov.assessment.services import tally
-from gridgov.assessment.services.board import Subject, sums
 from gridgov.assessment.services.periods import Period
-from gridgov.assessment.services.plain import plain_sums
+from gridgov.assessment.services.recount import plain_sums
+from gridgov.assessment.services.totals import Subject, sums
 from gridgov.cases.services import lifecycle, watch
 from gridgov.cases.services import whistle as whistles
 from gridgov.core import clock

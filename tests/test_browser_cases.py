@@ -125,10 +125,10 @@ def test_small_loop_from_a_phone(sign_in, live_server, live_world, picture):
 
 @pytest.mark.browser
 def test_big_loop_through_a_department(sign_in, live_server, live_world):
-    from gridgov.cases.services import intake
+    from gridgov.cases.services import filing
 
     resident = live_world.users["resident"]
-    case = intake.report(district=live_world.units["district"], channel="app", title="6栋楼顶违章搭建彩钢棚",
+    case = filing.report(district=live_world.units["district"], channel="app", title="6栋楼顶违章搭建彩钢棚",
                          category=live_world.categories["big"], lat=IN_A1_1[0], lng=IN_A1_1[1],
                          reporter=resident.person, reported_by=resident)
 
@@ -139,7 +139,7 @@ def test_big_loop_through_a_department(sign_in, live_server, live_world):
     open_form(dispatcher, case, "dispatch")
     form = card(dispatcher, case).locator(f"#act-{case.pk}-dispatch")
     assert form.locator("input[name=target][value=department]").is_checked()  # preset from the catalogue
-    assert form.locator(f"select[name=lead]").input_value() == str(live_world.departments["chengguan"].pk)
+    assert form.locator("select[name=lead]").input_value() == str(live_world.departments["chengguan"].pk)
     form.locator("textarea[name=note]").fill("请依法拆除，公安协助维持秩序。")
     shot(dispatcher, "dispatch-desktop")
     submit(dispatcher, case, "dispatch")

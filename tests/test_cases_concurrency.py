@@ -12,11 +12,10 @@ import pytest
 from django.db import connection
 
 from gridgov.cases.models import Assignment, Case, Status, TimelineEntry
-from gridgov.cases.services import intake, lifecycle
-from gridgov.cases.services.lifecycle import InvalidTransition
+from gridgov.cases.services import filing, lifecycle
+from gridgov.core.errors import InvalidTransition
 
 from .cases_world import IN_A1_1
-
 
 # Decided before any database set-up: the transactional fixture would otherwise flush and reload
 # the SQLite test database only to skip.
@@ -28,7 +27,7 @@ pytestmark = pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswit
 @pytest.mark.django_db(transaction=True)
 def test_two_dispatchers_at_once_exactly_one_wins(world):
     assert connection.vendor == "postgresql"
-    case = intake.report(district=world.units["district"], channel="hotline", title="违章搭建",
+    case = filing.report(district=world.units["district"], channel="hotline", title="违章搭建",
                          category=world.categories["big"], lat=IN_A1_1[0], lng=IN_A1_1[1],
                          reported_by=world.users["district_dispatcher"])
     case = lifecycle.accept(world.users["street_dispatcher"], case)

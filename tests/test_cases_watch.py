@@ -8,9 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from gridgov.assessment.services.board import Subject, figures_for
 from gridgov.assessment.services.periods import Period
-
+from gridgov.assessment.services.totals import Subject, figures_for
 from gridgov.cases.models import Case, Level, Light, Status
 from gridgov.cases.services import lifecycle, watch
 from gridgov.notifications.channels import WebhookChannel
@@ -20,25 +19,30 @@ from gridgov.workdays.services import add_working_days
 from .test_cases_lifecycle import close_small_case, report
 
 
-def test_lights_turn_yellow_then_red_and_the_policy_applies(world):
+def test_lights_turn_yellow_then_red_and_the_policy_applies(world, django_capture_on_commit_callbacks):
     start = timezone.make_aware(dt.datetime(2024, 3, 4, 9, 0))  # a Monday; limit 1 working day
     case = report(world, reported_at=start)
     assert watch.tick(now=start + dt.timedelta(hours=1)).yellow == 0
     assert Case.objects.get(pk=case.pk).light == Light.GREEN
-    # 20 h of 24 used: 83% → yellow, and the handler is told.
-    report_yellow = watch.tick(now=start + dt.timedelta(hours=20))
+    # 20 h of 24 used: 83% → yellow, and the handler is told (once the case's round commits).
+    with django_capture_on_commit_callbacks(execute=True):
+        report_yellow = watch.tick(now=start + dt.timedelta(hours=20))
     assert report_yellow.yellow == 1 and Case.objects.get(pk=case.pk).light == Light.YELLOW
     assert Notification.objects.filter(user=world.users["grid_worker"], kind="near_due").count() == 1
     # 25 h: overdue → red, handlers and dispatchers told, the small-loop case escalated and supervised.
-    report_red = watch.tick(now=start + dt.timedelta(hours=25))
+    with django_capture_on_commit_callbacks(execute=True):
+        report_red = watch.tick(now=start + dt.timedelta(hours=25))
     case = Case.objects.get(pk=case.pk)
     assert (report_red.red, report_red.escalated) == (1, 1)
     assert case.light == Light.RED and case.supervised and case.queue == world.units["A1"]
     assert case.status == Status.ACCEPTED and case.level == Level.COMMUNITY
     assert Notification.objects.filter(user=world.users["community_staff"], kind="overdue").exists()
     # Nothing changes on the next round: no repeated notifications.
-    again = watch.tick(now=start + dt.timedelta(hours=26))
+    told = Notification.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = watch.tick(now=start + dt.timedelta(hours=26))
     assert (again.yellow, again.red, again.escalated) == (0, 0, 0)
+    assert Notification.objects.count() == told
 
 
 def test_unacknowledged_dispatch_is_reminded_once(world):

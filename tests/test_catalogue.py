@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.utils import translation
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from gridgov.catalogue.models import Category
 from gridgov.catalogue.services import (

@@ -18,9 +18,9 @@ from django.core.management import call_command
 
 from gridgov.accounts.models import ApiToken
 from gridgov.cases.models import Case, Status, TimelineEntry
-from gridgov.cases.services import deadlines, intake, lifecycle
-from gridgov.cases.services.lifecycle import InvalidTransition
+from gridgov.cases.services import deadlines, filing, lifecycle
 from gridgov.catalogue.models import Category
+from gridgov.core.errors import InvalidTransition
 from gridgov.intake import classify, learn
 from gridgov.intake.models import ClassifierModel, IntakeSettings, Suggestion, TrainingExample
 from gridgov.intake.services import recategorise, report_free_text
@@ -229,12 +229,12 @@ def test_train_from_closed_cases_and_dispatchers_corrections(world, capsys):
                       "夜市摊位占道"]}
     for code, titles in texts.items():
         for title in titles:
-            _close_as_platform(intake.report(district=district, channel="app", title=title, category=category(code),
+            _close_as_platform(filing.report(district=district, channel="app", title=title, category=category(code),
                                              reporter=resident.person, reported_by=resident))
-    wrong = intake.report(district=district, channel="app", title="楼上邻居家里漏水到我家", category=category("0401"),
+    wrong = filing.report(district=district, channel="app", title="楼上邻居家里漏水到我家", category=category("0401"),
                           reporter=resident.person, reported_by=resident)
     recategorise(world.users["district_dispatcher"], wrong, category("1301"), "是邻里纠纷")
-    open_case = intake.report(district=district, channel="app", title="仍在办理的路灯", category=category("050201"))
+    open_case = filing.report(district=district, channel="app", title="仍在办理的路灯", category=category("050201"))
     call_command("classifier", "train", "--folds", "0")
     assert "version 1 trained on 13 samples (cases), 3 classes" in capsys.readouterr().out
     model = ClassifierModel.objects.get()
@@ -277,15 +277,16 @@ def test_a_sure_suggestion_routes_itself_through_the_small_loop(world, trained):
     assert TimelineEntry.objects.get(case=case, action="classify").data["routed"] is True
 
 
-def test_an_unsure_suggestion_waits_unrouted_in_the_street_queue(world, trained):
+def test_an_unsure_suggestion_waits_unrouted_in_the_street_queue(world, trained, django_capture_on_commit_callbacks):
     threshold(world, 0.99)
-    result = free_text(world, *GARBAGE_BIN)
+    with django_capture_on_commit_callbacks(execute=True):  # the inbox is written once the case commits
+        result = free_text(world, *GARBAGE_BIN)
     case = result.case
     assert not result.auto_routed and case.category.code == "010103"  # pre-filled, for the dispatcher to check
     assert case.status == Status.REPORTED and not case.small_loop and case.handler_user is None
     assert case.queue == world.units["A"]  # the street, though the category is a grid matter
-    assert Notification.objects.filter(user=world.users["street_dispatcher"], case=case, kind="queue").exists()
-    assert not Notification.objects.filter(user=world.users["grid_worker"], case=case).exists()
+    assert Notification.objects.about(case).filter(user=world.users["street_dispatcher"], kind="queue").exists()
+    assert not Notification.objects.about(case).filter(user=world.users["grid_worker"]).exists()
     assert not Suggestion.objects.get(case=case).auto_routed
     assert TimelineEntry.objects.get(case=case, action="classify").data["routed"] is False
 

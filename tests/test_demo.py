@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from gridgov.accounts.models import Role, RoleAssignment
 from gridgov.accounts.scope import visible
-from gridgov.assessment.services.board import sums
 from gridgov.assessment.services.periods import Period
-from gridgov.assessment.services.plain import plain_sums
+from gridgov.assessment.services.recount import plain_sums
+from gridgov.assessment.services.totals import sums
 from gridgov.cases.models import OPEN_STATUSES, Case, Channel, Light, Status, TimelineEntry, WhistleCall
 from gridgov.cases.services import locate, timeline
 from gridgov.demo.cases import generate_cases

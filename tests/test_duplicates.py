@@ -7,14 +7,15 @@ import json
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 
 from gridgov.accounts.models import ApiToken, Role, RoleAssignment
 from gridgov.accounts.scope import visible
 from gridgov.cases.models import Case, Status
-from gridgov.cases.services import following, intake, lifecycle
+from gridgov.cases.services import filing, following, lifecycle
 from gridgov.core import clock
-from gridgov.intake.duplicates import bounding_box, haversine_m, join, similar_open_cases, similar_to_case
+from gridgov.core.errors import NotFound
+from gridgov.core.geo import bounding_box, distance_m
+from gridgov.intake.duplicates import join, similar_open_cases, similar_to_case
 from gridgov.intake.models import IntakeSettings
 from gridgov.intake.text import similarity
 
@@ -28,7 +29,7 @@ NEAR = (IN_A1_1[0] + 0.0009, IN_A1_1[1])  # 100 m north
 
 def report(world, title=MASTER_TEXT, category="big", at=IN_A1_1, by="grid_worker", **extra):
     user = world.users[by]
-    return intake.report(district=world.units["district"], channel="patrol" if by == "grid_worker" else "app",
+    return filing.report(district=world.units["district"], channel="patrol" if by == "grid_worker" else "app",
                          title=title, category=world.categories[category], lat=at[0] if at else None,
                          lng=at[1] if at else None, reported_by=user,
                          reporter=user.person if by.startswith("resident") else None, **extra)
@@ -53,11 +54,11 @@ def resident2(world):
 
 
 def test_geometry():
-    assert haversine_m(30.0, 104.0, 30.0, 104.0) == 0
-    assert 110_000 < haversine_m(30.0, 104.0, 31.0, 104.0) < 112_000
+    assert distance_m(30.0, 104.0, 30.0, 104.0) == 0
+    assert 110_000 < distance_m(30.0, 104.0, 31.0, 104.0) < 112_000
     south, north, west, east = bounding_box(30.0, 104.0, 300)
-    assert haversine_m(30.0, 104.0, north, 104.0) == pytest.approx(300, rel=1e-3)
-    assert haversine_m(30.0, 104.0, 30.0, east) == pytest.approx(300, rel=1e-2)
+    assert distance_m(30.0, 104.0, north, 104.0) == pytest.approx(300, rel=1e-3)
+    assert distance_m(30.0, 104.0, 30.0, east) == pytest.approx(300, rel=1e-2)
     assert similarity("楼下垃圾没人清", "楼下垃圾没人清") == 1 and similarity("路灯不亮", "楼下垃圾") == 0
 
 
@@ -125,7 +126,7 @@ def test_a_resident_joins_and_follows_the_master_without_rating_it(world, reside
     master = lifecycle.handle(chengguan, lifecycle.acknowledge(chengguan, master), "已拆除")
     assert master.status == Status.CLOSED
     assert following.public_case(resident2, master.code).status == Status.CLOSED  # they follow its progress
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         lifecycle.rate(resident2, master, "unsatisfied", "不满意")
     master.refresh_from_db()
     assert (master.status, master.rating, master.reopen_count) == (Status.CLOSED, "", 0)

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import gridgov
-from gridgov.cases.services import intake
+from gridgov.cases.services import filing
 from gridgov.catalogue.models import Category
 from gridgov.catalogue.services import import_file
 from gridgov.core.tables import SafeWorkbook, SafeWorksheet, safe_cell, unquote, write_csv, xlsx_bytes
@@ -85,7 +85,7 @@ def test_every_way_into_a_workbook_sheet_is_quoted():
 # -- each export -------------------------------------------------------------------------------
 @pytest.mark.parametrize("suffix", ["xlsx", "csv"])
 def test_hotline_answer_back_quotes_a_callers_formula(world, tmp_path, suffix):
-    intake.report(district=world.units["district"], channel="hotline", title="路灯不亮", external_id="HL-F1",
+    filing.report(district=world.units["district"], channel="hotline", title="路灯不亮", external_id="HL-F1",
                   category=world.categories["small"], lat=IN_A1_1[0], lng=IN_A1_1[1], contact_name=PAYLOAD)
     path = tmp_path / f"answer.{suffix}"
     call_command("hotline_export", district="510113", output=str(path), stdout=io.StringIO())

@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 
 from gridgov.accounts.models import ApiToken
 from gridgov.cases.models import Channel
-from gridgov.cases.services import intake
+from gridgov.cases.services import filing
 from gridgov.integrations.models import Integration
 from gridgov.wsgi import application
 
@@ -56,10 +56,10 @@ def fuzz_world(world):
     """The small district, a big-loop case reported by the resident (for the dispatcher to act on)
     and a hotline order, plus the credentials each request is sent with."""
     district = world.units["district"]
-    case = intake.report(district=district, channel=Channel.APP, title="路灯不亮", category=world.categories["big"],
+    case = filing.report(district=district, channel=Channel.APP, title="路灯不亮", category=world.categories["big"],
                          lat=IN_A1_1[0], lng=IN_A1_1[1], reporter=world.persons[0],
                          reported_by=world.users["resident"])
-    intake.report(district=district, channel=Channel.HOTLINE, title="噪音扰民", category=world.categories["big"],
+    filing.report(district=district, channel=Channel.HOTLINE, title="噪音扰民", category=world.categories["big"],
                   external_id=ORDER_NO, lat=IN_A1_1[0], lng=IN_A1_1[1])
     integration = Integration(name="12345", kind="hotline", district=district)
     key = integration.issue_key()

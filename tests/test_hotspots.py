@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from gridgov.accounts.models import ApiToken
 from gridgov.cases.models import Case, Status
-from gridgov.cases.services import intake, lifecycle
-from gridgov.intake.duplicates import METRES_PER_DEGREE
+from gridgov.cases.services import filing, lifecycle
+from gridgov.core.geo import METRES_PER_DEGREE
 from gridgov.intake.hotspots import _cell, heat, hotspots
 
 from .cases_world import IN_A1_1, IN_B1_1
@@ -54,7 +54,7 @@ def data(world):
 
     def case(key, category, days, at=None, by=None, person=None, phone="", channel="app", unit=None):
         user = world.users[by] if by else None
-        made.setdefault(key, []).append(intake.report(
+        made.setdefault(key, []).append(filing.report(
             district=district, channel=channel, title=f"{key} {days}", category=world.categories[category],
             lat=at[0] if at else None, lng=at[1] if at else None, reporter=person, reported_by=user,
             contact_phone=phone, reported_at=now - dt.timedelta(days=days), unit=unit))

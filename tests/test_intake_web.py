@@ -17,7 +17,7 @@ from django.utils.html import escape
 
 from gridgov.accounts.models import ApiToken, Role, RoleAssignment
 from gridgov.cases.models import Case, Status, TimelineEntry
-from gridgov.cases.services import intake
+from gridgov.cases.services import filing
 from gridgov.catalogue.models import Category
 from gridgov.intake import classify
 from gridgov.intake.models import IntakeSettings, Suggestion
@@ -86,7 +86,7 @@ def resident2(world):
 
 def master_case(world, title=MASTER_TEXT, at=IN_A1_1, **extra):
     """An open case of 违法建设 reported from patrol, with things a passer-by must not read."""
-    return intake.report(district=world.units["district"], channel="patrol", title=title, category=category("0305"),
+    return filing.report(district=world.units["district"], channel="patrol", title=title, category=category("0305"),
                          description="楼主张某某的私人电话见备注", lat=at[0] if at else None,
                          lng=at[1] if at else None, reported_by=world.users["grid_worker"],
                          contact_name="张某某", contact_phone="13912345678", **extra)
@@ -265,7 +265,7 @@ def test_joining_is_refused_with_a_reason(client, world, resident2):
 # -- the dispatcher's case page: merge into a similar case ----------------------------------------
 def test_a_dispatcher_is_offered_to_merge_into_a_similar_case(client, world):
     master = master_case(world)
-    duplicate = intake.report(district=world.units["district"], channel="app", title=ALIKE, category=category("0305"),
+    duplicate = filing.report(district=world.units["district"], channel="app", title=ALIKE, category=category("0305"),
                               lat=NEAR[0], lng=NEAR[1], reporter=world.persons[0], reported_by=world.users["resident"])
     page = login(client, world, "street_dispatcher").get(reverse("case", args=[duplicate.code])).content.decode()
     assert "data-similar-cases" in page and f'data-merge-into="{master.code}"' in page
@@ -411,7 +411,7 @@ def test_a_kept_suggestion_is_filed_as_the_platforms_choice(sign_in, live_server
 def test_the_hot_spot_page_in_the_browser(sign_in, live_server, live_world):
     now = timezone.now()
     for days, phone in ((20, "13800000001"), (9, "13800000002"), (4, "13800000003"), (1, "13800000002")):
-        intake.report(district=live_world.units["district"], channel="hotline", title=f"楼下垃圾没人清（{days}天前）",
+        filing.report(district=live_world.units["district"], channel="hotline", title=f"楼下垃圾没人清（{days}天前）",
                       category=live_world.categories["small"], lat=IN_A1_1[0], lng=IN_A1_1[1], contact_phone=phone,
                       reported_at=now - dt.timedelta(days=days))
     admin = sign_in("district_admin", {"width": 1280, "height": 900})

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone, translation
 
-from gridgov.catalogue.models import Category
 from gridgov.cases.models import Case, Channel, Status
-from gridgov.cases.services import intake, lifecycle, locate
+from gridgov.cases.services import filing, lifecycle, locate
+from gridgov.catalogue.models import Category
 from gridgov.core import clock
 from gridgov.integrations.models import Integration
 from gridgov.open311 import services as open311_services
@@ -329,7 +329,7 @@ def history(o311):
     worker = o311.users["grid_worker"]
     cases["month"] = lifecycle.handle(worker, lifecycle.acknowledge(worker, cases["month"]), "已清除")
     assert cases["month"].status == Status.CLOSED
-    intake.report(district=o311.units["district"], channel="app", title="非 Open311 的案件",
+    filing.report(district=o311.units["district"], channel="app", title="非 Open311 的案件",
                   category=o311.categories["small"], lat=IN_A1_1[0], lng=IN_A1_1[1])
     return SimpleNamespace(now=now, **cases)
 
@@ -448,7 +448,7 @@ def test_unknown_requests_tokens_paths_formats_and_methods(o311, fmt):
     assert_error(get(o311, f"requests/510113000000000000.{fmt}"), fmt, 404)
     assert_error(get(o311, f"tokens/no-such-token.{fmt}"), fmt, 404)
     assert_error(get(o311, f"nothing/here.{fmt}"), fmt, 404)
-    app_case = intake.report(district=o311.units["district"], channel="app", title="app",
+    app_case = filing.report(district=o311.units["district"], channel="app", title="app",
                              category=o311.categories["small"])
     assert_error(get(o311, f"requests/{app_case.code}.{fmt}"), fmt, 404)  # not filed through Open311
     assert_error(o311.http.delete(f"{BASE}requests.{fmt}"), fmt, 400)
@@ -464,7 +464,7 @@ def test_never_a_500(o311, monkeypatch, fmt):
         raise RuntimeError("database gone")
 
     monkeypatch.setattr(open311_services, "service_list", broken)
-    monkeypatch.setattr(open311_services.intake, "report", broken)
+    monkeypatch.setattr(open311_services.filing, "report", broken)
     assert "General service error" in assert_error(get(o311, f"services.{fmt}"), fmt, 400)[0]
     assert_error(post(o311, fms_fields(), fmt), fmt, 400)
     assert not ServiceRequest.objects.exists()

@@ -21,7 +21,7 @@ from PIL import Image
 
 from gridgov.accounts.models import ApiToken
 from gridgov.api import api as gridgov_api
-from gridgov.cases.services import intake
+from gridgov.cases.services import filing
 
 from .cases_world import IN_A1_1, photo
 from .test_hotline import hotline_key, order
@@ -267,11 +267,11 @@ def test_answers_of_assessment_and_the_hotline_match_the_document(call, world):
 
 # -- photo URLs --------------------------------------------------------------------------------
 def test_the_photo_url_of_a_case_opens_with_a_bearer_token_within_the_scope(call, world):
-    case = intake.report(district=world.units["district"], channel="app", title="楼下有暴露垃圾",
+    case = filing.report(district=world.units["district"], channel="app", title="楼下有暴露垃圾",
                          category=world.categories["small"], lat=IN_A1_1[0], lng=IN_A1_1[1],
                          reporter=world.persons[0], reported_by=world.users["resident"],
                          photos=[photo("disguised.html")])
-    other = intake.report(district=world.units["district"], channel="app", title="另一处垃圾",
+    other = filing.report(district=world.units["district"], channel="app", title="另一处垃圾",
                           category=world.categories["small"], lat=IN_A1_1[0], lng=IN_A1_1[1],
                           reported_by=world.users["grid_worker"], photos=[photo()])
     shown = call("get", f"{V1}/cases/{{code}}", 200, user="resident", path={"code": case.code})

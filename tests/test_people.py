@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import Http404
 
 from gridgov.core.crypto import decrypt, mask_id_number, mask_phone
+from gridgov.core.errors import NotFound
 from gridgov.people.idnumber import make_id_number, validate_id_number
 from gridgov.people.models import Person, RevealLog
 from gridgov.people.services import reveal, search_by_number
@@ -113,7 +113,7 @@ def test_reveal_refuses_other_fields(district):
 
 def test_reveal_outside_the_scope_is_not_found(district):
     outside = next(p for p in district.persons if not p.unit.code.startswith(district.units["A1"].code))
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         reveal(district.users["community_staff"], outside.pk, "phone", "核实身份")
     assert not RevealLog.objects.exists()
 

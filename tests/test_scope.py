@@ -6,14 +6,23 @@ The expected sets are worked out here in Python, from unit codes by prefix, inde
 range queries :mod:`gridgov.accounts.scope` builds; then ``visible()`` and every API endpoint that
 takes an object must agree with them (outside the scope: 404, exactly like something missing).
 """
+import ast
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from gridgov.accounts.models import ApiToken
-from gridgov.accounts.scope import visible
+from gridgov.accounts import roles
+from gridgov.accounts.models import ApiToken, Role, RoleAssignment
+from gridgov.accounts.scope import may, roles_over, scope_for, visible
+from gridgov.cases.models import Case
+from gridgov.cases.services import actors
+from gridgov.catalogue.models import Category
 from gridgov.people.models import Person, RevealLog
-from gridgov.structure.models import (Building, Compound, Department, Household, PartyMembership, PartyOrg,
-                                      Unit)
+from gridgov.structure.models import Building, Compound, Department, Household, PartyMembership, PartyOrg, Unit
 
 SELF = "self"
 
@@ -213,3 +222,82 @@ def test_departments_endpoint_lists_the_callers_districts(full_district, call, u
     response = call(username, "get", "/api/v1/departments", {})
     assert response.status_code == 200
     assert {item["id"] for item in response.json()} == expected(full_district, username, Department)
+
+
+# -- what a user may do: roles over a unit, from the same cached assignments ----------------------
+def test_roles_over_a_unit_are_those_held_at_it_or_above(district):
+    units, users = district.units, district.users
+    street = users["street_dispatcher"]
+    assert roles_over(street, units["A1-1-1"]) == {Role.STREET_DISPATCHER}
+    assert roles_over(street, units["A"]) == {Role.STREET_DISPATCHER}
+    assert roles_over(street, units["district"]) == set()  # a role grants its subtree, not what is above
+    assert roles_over(street, units["B1"]) == set()
+    assert roles_over(street, None) == set()
+    assert roles_over(users["dept_chengguan"], units["B1-2-1"]) == {Role.DEPARTMENT_STAFF}
+    assert may(users["community_staff"], roles.DISPATCH_ROLES, units["A1-2"])
+    assert not may(users["community_staff"], roles.DISPATCH_ROLES, units["A2"])
+    assert not may(users["grid_worker"], roles.DISPATCH_ROLES, units["A1-1-1"])
+    assert may(users["grid_worker"], roles.GRID_ROLES, units["A1-1-1"])
+
+
+def test_a_superuser_holds_no_role_by_being_one(district):
+    """``may`` answers for roles; the checks that let superusers through say so themselves."""
+    superuser = User.objects.create_superuser("root", password="x")
+    assert scope_for(superuser).everything
+    assert not may(superuser, roles.DISPATCH_ROLES, district.units["A1"])
+    RoleAssignment.objects.create(user=superuser, role=Role.COMMUNITY_STAFF, unit=district.units["A1"])
+    assert may(User.objects.get(pk=superuser.pk), roles.DISPATCH_ROLES, district.units["A1"])
+
+
+def test_a_user_objects_roles_are_read_once(district):
+    """A list asks every case the same questions: the role assignments are read once per user
+    object (one request), not once per check. A newly loaded user reads them anew."""
+    category = Category.objects.create(code="99", name="测试", plain_name="测试", handling_level="grid",
+                                       lead_department="chengguan", response_limit_hours=2, resolution_limit_days=1)
+    units = district.units
+    cases = [Case.objects.create(district_code="510113", code=f"51011300{n}", channel="app", title="垃圾",
+                                 category=category, unit=units[label], queue=units["A1"], reported_at=timezone.now())
+             for n, label in enumerate(["A1-1-1", "A1-2-1", "B1-1-1"])]
+    staff = User.objects.get(username="community_staff")
+    with CaptureQueriesContext(connection) as queries:
+        answers = [(actors.is_dispatcher(staff, case), actors.is_handler(staff, case)) for case in cases]
+    assert answers == [(True, False)] * 3
+    assert sum("accounts_roleassignment" in q["sql"] for q in queries.captured_queries) == 1
+    RoleAssignment.objects.filter(user=staff).delete()
+    assert actors.is_dispatcher(staff, cases[0])  # the same object: the same request
+    assert not actors.is_dispatcher(User.objects.get(pk=staff.pk), cases[0])
+
+
+def test_the_role_groups():
+    """Each group once, with its members: dispatching (4 roles, the administrator among them) and
+    being told of a new case in the queue (3: not the administrator) are two groups."""
+    assert roles.DISPATCH_ROLES == {Role.DISTRICT_ADMIN, Role.DISTRICT_DISPATCHER, Role.STREET_DISPATCHER,
+                                    Role.COMMUNITY_STAFF}
+    assert roles.QUEUE_NOTIFIED_ROLES == {Role.DISTRICT_DISPATCHER, Role.STREET_DISPATCHER, Role.COMMUNITY_STAFF}
+    assert roles.UPPER_LEVEL_ROLES == roles.HOTLINE_ROLES == {Role.DISTRICT_ADMIN, Role.DISTRICT_DISPATCHER,
+                                                              Role.STREET_DISPATCHER}
+    assert roles.STAFF_ROLES == {Role.DISTRICT_ADMIN, Role.DISTRICT_DISPATCHER, Role.STREET_DISPATCHER,
+                                 Role.COMMUNITY_STAFF, Role.GRID_LEADER, Role.GRID_WORKER}
+    assert roles.SELF_ROLES == {Role.RESIDENT, Role.PARTY_MEMBER}
+    assert roles.GRID_ROLES == {Role.GRID_WORKER, Role.GRID_LEADER}
+    assert roles.GRID_TASK_ROLES == {Role.GRID_WORKER, Role.GRID_LEADER, Role.COMMUNITY_STAFF}
+    assert roles.UNIT_ASSESSING_ROLES == {Role.DISTRICT_ADMIN, Role.DISTRICT_DISPATCHER, Role.STREET_DISPATCHER,
+                                          Role.COMMUNITY_STAFF, Role.GRID_LEADER}
+    assert roles.SCREEN_ROLES == roles.DISPATCH_ROLES
+
+
+def _role_group_literals(tree) -> list[int]:
+    """Lines of set, list or tuple literals made of two or more ``Role.X`` members."""
+    def is_role(node):
+        return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "Role"
+    return [node.lineno for node in ast.walk(tree) if isinstance(node, (ast.Set, ast.List, ast.Tuple))
+            and len(node.elts) >= 2 and all(is_role(element) for element in node.elts)]
+
+
+def test_role_groups_are_written_only_in_the_roles_module():
+    package = Path(roles.__file__).resolve().parent.parent
+    found = {str(path.relative_to(package)): lines for path in sorted(package.rglob("*.py"))
+             if "migrations" not in path.parts and path != Path(roles.__file__).resolve()
+             and (lines := _role_group_literals(ast.parse(path.read_text(encoding="utf-8"))))}
+    assert found == {}
+    assert _role_group_literals(ast.parse("allowed = user.role in (Role.RESIDENT, Role.PARTY_MEMBER)")) == [1]

@@ -20,7 +20,6 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -29,8 +28,9 @@ from gridgov.accounts.models import ApiToken, Role, RoleAssignment
 from gridgov.accounts.scope import visible
 from gridgov.assessment.models import Tally
 from gridgov.cases.models import Case, Status
-from gridgov.cases.services import actors, following, intake, lifecycle
+from gridgov.cases.services import actors, filing, following, lifecycle
 from gridgov.cases.services.available import available_actions
+from gridgov.core.errors import NotFound
 from gridgov.intake.duplicates import join, joinable, similar_for_report
 from gridgov.notifications.models import Notification
 
@@ -63,7 +63,7 @@ def streets(world):
     """Street B's hardship case, open in community B1's queue, and the people around it."""
     resident_b = resident_of(world, "resident_b", world.persons[8], "B1-1")  # lives in micro-grid B1-1-1
     neighbour_b = resident_of(world, "neighbour_b", world.persons[9], "B1-1")  # micro-grid B1-1-2
-    master = intake.report(district=world.units["district"], channel="app", title=HARDSHIP,
+    master = filing.report(district=world.units["district"], channel="app", title=HARDSHIP,
                            category=world.categories["community"], description=DETAILS, address=ADDRESS,
                            lat=IN_B1_1[0], lng=IN_B1_1[1], reporter=world.persons[8], reported_by=resident_b,
                            contact_name=CONTACT, contact_phone=PHONE)
@@ -224,25 +224,26 @@ def test_someone_who_does_not_follow_gets_404(world, streets, api, web):
     resident_of(world, "resident2", world.persons[1], "A1-1")
     assert web("resident2").get(reverse("case", args=[streets.master.code])).status_code == 404
     assert api("get", f"/api/v1/cases/{streets.master.code}/progress", user="resident2").status_code == 404
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         following.public_case(world.users["resident2"], streets.master.code)
 
 
-def test_the_follower_follows_its_progress(world, streets):
+def test_the_follower_follows_its_progress(world, streets, django_capture_on_commit_callbacks):
     follow(streets)
-    close(world, streets.master)
+    with django_capture_on_commit_callbacks(execute=True):  # the inbox is written once each step commits
+        close(world, streets.master)
     followed = following.public_case(streets.resident, streets.master.code)
     assert followed.status == Status.CLOSED and followed.closed_at is not None
     assert [step.action for step in followed.steps] == ["report", "accept", "dispatch", "acknowledge", "handle",
                                                         "close"]
     # Told of each step, by the category's name: not the reporter's title, and not asked to rate it.
-    told = list(Notification.objects.filter(user=streets.resident, case=streets.master).values_list("text", flat=True))
+    told = list(Notification.objects.about(streets.master).filter(user=streets.resident).values_list("text", flat=True))
     assert len(told) == 4 and all(streets.category.plain_name in text and nothing_private(text) for text in told)
     with translation.override(settings.LANGUAGE_CODE):
         please_rate = translation.gettext("closed — please rate it")
     assert not any(please_rate in text for text in told)
-    assert Notification.objects.filter(user=streets.resident_b, case=streets.master, text__contains=please_rate,
-                                       ).filter(text__contains=HARDSHIP).exists()  # the reporter is
+    assert Notification.objects.about(streets.master).filter(user=streets.resident_b, text__contains=please_rate,
+                                                             ).filter(text__contains=HARDSHIP).exists()  # the reporter is
 
 
 # -- item 1: only the reporter rates ------------------------------------------------------------
@@ -253,7 +254,7 @@ def test_a_follower_cannot_rate_and_nothing_changes(world, streets, api, web):
     assert "rate" not in available_actions(streets.resident, master)
     with pytest.raises(PermissionDenied):
         actors.require_reporter(streets.resident, master)
-    with pytest.raises(Http404):  # outside their scope: the same as a case that does not exist
+    with pytest.raises(NotFound):  # outside their scope: the same as a case that does not exist
         lifecycle.rate(streets.resident, master, "unsatisfied", "不满意")
     url = f"/api/v1/cases/{master.code}/actions/rate"
     assert api("post", url, {"rating": "unsatisfied"}, "resident").status_code == 404
@@ -294,7 +295,7 @@ def dispatched(world):
     worker = User.objects.create_user("micro_worker", password=PASSWORD)
     RoleAssignment.objects.create(user=worker, role=Role.GRID_WORKER, unit=world.units["A1-1-2"])
     world.users["micro_worker"] = worker
-    case = intake.report(district=world.units["district"], channel="app", title="楼下暴露垃圾",
+    case = filing.report(district=world.units["district"], channel="app", title="楼下暴露垃圾",
                          category=world.categories["small"], lat=IN_A1_1[0], lng=IN_A1_1[1],
                          reporter=world.persons[0], reported_by=world.users["resident"], route=False)
     assert case.unit == world.units["A1-1"]
@@ -302,12 +303,14 @@ def dispatched(world):
     return SimpleNamespace(case=lifecycle.accept(dispatcher, case), worker=worker, dispatcher=dispatcher)
 
 
-def test_the_handler_sees_and_acts_on_a_case_outside_their_microgrid(world, dispatched, api, web):
+def test_the_handler_sees_and_acts_on_a_case_outside_their_microgrid(world, dispatched, api, web,
+                                                                    django_capture_on_commit_callbacks):
     case, worker = dispatched.case, dispatched.worker
     detail = f"/api/v1/cases/{case.code}"
     assert api("get", detail, user="micro_worker").status_code == 404  # not theirs yet
-    case = lifecycle.dispatch(dispatched.dispatcher, case, to_user=worker)
-    assert Notification.objects.filter(user=worker, case=case).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = lifecycle.dispatch(dispatched.dispatcher, case, to_user=worker)
+    assert Notification.objects.about(case).filter(user=worker).exists()
     assert api("get", detail, user="micro_worker").status_code == 200
     client = web("micro_worker")
     assert client.get(reverse("case", args=[case.code])).status_code == 200

@@ -16,7 +16,7 @@ from PIL import Image
 
 from gridgov.accounts.models import ApiToken
 from gridgov.cases.models import Case, CaseCounter, Channel, Photo, TimelineEntry
-from gridgov.cases.services import intake
+from gridgov.cases.services import filing
 from gridgov.core.text import check_plain
 from gridgov.integrations.models import Integration
 from tests.cases_world import IN_A1_1, photo
@@ -150,7 +150,7 @@ def test_bidi_controls_are_422_naming_the_field(api, url, body, field):
 def test_the_intake_service_refuses_bidi_from_every_channel(world):
     """The hotline batch and Open311 file through the same service as the API and the web form."""
     with pytest.raises(Exception) as refused:
-        intake.report(district=world.units["district"], channel=Channel.HOTLINE, title=f"噪音{RLO}",
+        filing.report(district=world.units["district"], channel=Channel.HOTLINE, title=f"噪音{RLO}",
                       category=world.categories["big"], lat=IN_A1_1[0], lng=IN_A1_1[1])
     assert refused.value.code == "title"
     assert nothing_written()
@@ -180,12 +180,12 @@ def test_two_reports_at_once_get_the_same_refusal(world, monkeypatch):
     """Both pass the first check; the loser's insert breaks the constraint inside the service's
     transaction, which answers the same error and leaves nothing of the loser behind."""
     def report():
-        return intake.report(district=world.units["district"], channel=Channel.APP, title="垃圾",
+        return filing.report(district=world.units["district"], channel=Channel.APP, title="垃圾",
                              category=world.categories["small"], lat=IN_A1_1[0], lng=IN_A1_1[1], external_id="APP-2")
 
     report()
     counter, entries = CaseCounter.objects.get().value, TimelineEntry.objects.count()
-    real, missed = intake._filed_before, []
+    real, missed = filing._filed_before, []
 
     def miss_the_winner_once(case):
         if not missed:
@@ -193,8 +193,8 @@ def test_two_reports_at_once_get_the_same_refusal(world, monkeypatch):
             return False
         return real(case)
 
-    monkeypatch.setattr(intake, "_filed_before", miss_the_winner_once)
-    with pytest.raises(intake.AlreadyFiled):
+    monkeypatch.setattr(filing, "_filed_before", miss_the_winner_once)
+    with pytest.raises(filing.AlreadyFiled):
         report()
     assert missed and Case.objects.count() == 1 and TimelineEntry.objects.count() == entries
     assert CaseCounter.objects.get().value == counter

@@ -15,24 +15,23 @@ import json
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from gridgov.accounts.models import ApiToken
-from gridgov.cases.services import intake
+from gridgov.cases.services import filing
 from gridgov.core.crypto import keyed_hash, mask_id_number, mask_phone
 from gridgov.people.idnumber import check_char, make_id_number
 from gridgov.people.models import PHONE_RE, Person, RevealLog
 from gridgov.people.services import SearchLimitReached, search_by_number
 
 from .cases_world import IN_A1_1
+from .test_admin import staff  # noqa: F401 - community staff with view-only back-office access
 
 ENOUGH = 10**4
 BORN = dt.date(1987, 6, 15)
-
 
 
 @pytest.fixture
@@ -124,21 +123,10 @@ def test_api_answers_leave_at_least_ten_thousand_id_numbers(client, district, pe
     _assert_not_recoverable(person, body["id_number"], body["birth_decade"])
 
 
-@pytest.fixture
-def view_only_staff(district, client):
-    """Community staff with back-office access and the view (not change) permission on people."""
-    user = district.users["community_staff"]
-    user.is_staff = True
-    user.save()
-    user.user_permissions.add(Permission.objects.get(codename="view_person"))
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.parametrize("view", ["changelist", "change"])
-def test_back_office_leaves_at_least_ten_thousand_id_numbers(view_only_staff, person, view):
+def test_back_office_leaves_at_least_ten_thousand_id_numbers(staff, person, view):
     args = [person.pk] if view == "change" else []
-    response = view_only_staff.get(reverse(f"admin:people_person_{view}", args=args), {"q": person.name} if not args else {})
+    response = staff.get(reverse(f"admin:people_person_{view}", args=args), {"q": person.name} if not args else {})
     assert response.status_code == 200
     html = response.content.decode()
     if view == "changelist":  # the list shows no birth date or decade at all
@@ -304,7 +292,7 @@ def test_people_api_answers_are_not_stored(client, district, person):
 @pytest.fixture
 def case(world):
     resident = world.users["resident"]
-    return intake.report(district=world.units["district"], channel="app", title="楼下有暴露垃圾",
+    return filing.report(district=world.units["district"], channel="app", title="楼下有暴露垃圾",
                          category=world.categories["small"], lat=IN_A1_1[0], lng=IN_A1_1[1],
                          reporter=resident.person, reported_by=resident, contact_phone="13912345678")
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.accounts.models import Role, RoleAssignment
 from gridgov.cases.models import Case, Photo, Status, TimelineEntry
-from gridgov.cases.services import intake, lifecycle
+from gridgov.cases.services import filing, lifecycle
 from gridgov.notifications.models import Notification
 
 from .cases_world import IN_A1_1, IN_A1_2, IN_B1_1, photo
@@ -23,7 +23,7 @@ def media(settings, tmp_path):
 
 def report(world, category="small", at=IN_A1_1, by="resident", **extra):
     user = world.users[by]
-    return intake.report(district=world.units["district"], channel=extra.pop("channel", "app"),
+    return filing.report(district=world.units["district"], channel=extra.pop("channel", "app"),
                          title=extra.pop("title", "楼下有暴露垃圾"), category=world.categories[category],
                          lat=at[0], lng=at[1], reporter=getattr(user, "person", None) if by == "resident" else None,
                          reported_by=user, **extra)
@@ -363,9 +363,10 @@ def test_refusals_answer_403_400_and_404(client, world):
 
 
 # -- inbox ------------------------------------------------------------------------------------
-def test_inbox_lists_unread_first_and_marks_read(client, world):
-    first = report(world, title="第一件")
-    second = report(world, title="第二件")
+def test_inbox_lists_unread_first_and_marks_read(client, world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the inbox is written once each case commits
+        first = report(world, title="第一件")
+        second = report(world, title="第二件")
     worker = world.users["grid_worker"]
     notes = list(Notification.objects.filter(user=worker).order_by("at", "pk"))
     assert len(notes) == 2
@@ -377,12 +378,15 @@ def test_inbox_lists_unread_first_and_marks_read(client, world):
     assert client.post(reverse("inbox-read"), {"pk": "x"}).status_code == 400
     client.post(reverse("inbox-read"), {"pk": notes[0].pk})
     assert not Notification.objects.filter(user=worker, read_at__isnull=True).exists()
-    third = report(world, title="第三件")
-    note = Notification.objects.get(user=worker, case=third)
+    with django_capture_on_commit_callbacks(execute=True):
+        third = report(world, title="第三件")
+    note = Notification.objects.about(third).get(user=worker)
     response = client.get(reverse("notification", args=[note.pk]))
     assert response.url == reverse("case", args=[third.code])
     assert Notification.objects.get(pk=note.pk).read_at
-    report(world, title="第四件")
+    with django_capture_on_commit_callbacks(execute=True):
+        report(world, title="第四件")
+    assert Notification.objects.filter(user=worker, read_at__isnull=True).exists()
     client.post(reverse("inbox-read"))
     assert not Notification.objects.filter(user=worker, read_at__isnull=True).exists()
     resident_note = Notification.objects.filter(user=world.users["resident"]).first()

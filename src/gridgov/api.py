@@ -9,16 +9,19 @@ something that does not exist.
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.http import Http404
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError as InputError
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as InputError
 
-from gridgov.accounts.api import BearerAuth, SessionAuth, router as auth_router
+from gridgov.accounts.api import BearerAuth, SessionAuth
+from gridgov.accounts.api import router as auth_router
 from gridgov.assessment.api import router as assessment_router
 from gridgov.cases.api import router as cases_router
-from gridgov.cases.services.intake import AlreadyFiled
-from gridgov.cases.services.lifecycle import InvalidTransition
+from gridgov.cases.services.filing import AlreadyFiled
 from gridgov.catalogue.api import router as catalogue_router
+from gridgov.core.errors import InvalidTransition, NotFound
 from gridgov.core.middleware_input import too_big
 from gridgov.core.text import PLAIN_TEXT_ERROR, PLAIN_TEXT_PROBLEM
 from gridgov.hotline.api import router as hotline_router
@@ -128,8 +131,10 @@ def permission_denied(request, exc):
     return api.create_response(request, {"detail": str(exc) or _("You are not allowed to do this.")}, status=403)
 
 
+@api.exception_handler(NotFound)
 @api.exception_handler(Http404)
 def not_found(request, exc):
+    """Nothing there, or nothing the caller may see (a service's ``NotFound``, or the API's own 404)."""
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "gridgov.integrations",
     "gridgov.open311",
     "gridgov.hotline",
+    "gridgov.home",
     "gridgov.demo",
 ]
 
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "gridgov.core.middleware_errors.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "gridgov.urls"
@@ -90,7 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "gridgov.core.context.navigation",
+                "gridgov.home.context.navigation",
             ],
         },
     },

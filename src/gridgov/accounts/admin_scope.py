@@ -3,19 +3,21 @@
 It lives in ``accounts`` because that is where the scope is (:mod:`gridgov.accounts.scope`, computed
 from role assignments); ``core`` sits below every app and imports none of them. It is a module of its
 own, without registrations, so that any app's ``admin.py`` may build on it without importing (and so
-registering) the accounts admin.
+registering) the accounts admin. It builds on the kernel's :class:`~gridgov.core.admin_journal.JournaledAdmin`,
+so every edit made through a scoped page is also journaled.
 """
-from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+
+from gridgov.core.admin_journal import JournaledAdmin
 
 from .scope import in_scope, is_scoped, visible
 
 OUTSIDE = _("This would lie outside your area of responsibility: you may only keep records of your own units.")
 
 
-class ScopedAdmin(admin.ModelAdmin):
+class ScopedAdmin(JournaledAdmin):
     """An admin for a scoped model. A superuser sees everything; any other staff account:
 
     - lists, opens, changes and deletes (one by one or through an action) only what :func:`visible`
@@ -26,7 +28,8 @@ class ScopedAdmin(admin.ModelAdmin):
       the form left it, before anything is written);
 
     and its permissions (``has_*_permission``) are the ordinary ones: the scope narrows what a
-    permission reaches, it grants nothing.
+    permission reaches, it grants nothing. Every creation, change and deletion is journaled
+    (:class:`~gridgov.core.admin_journal.JournaledAdmin`).
     """
 
     def get_queryset(self, request):

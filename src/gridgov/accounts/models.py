@@ -12,18 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.structure.models import Department, Unit, UnitKind
 
-
-class Role(models.TextChoices):
-    DISTRICT_ADMIN = "district_admin", _("District administrator")
-    DISTRICT_DISPATCHER = "district_dispatcher", _("District dispatcher")
-    STREET_DISPATCHER = "street_dispatcher", _("Street dispatcher")
-    COMMUNITY_STAFF = "community_staff", _("Community staff")
-    GRID_LEADER = "grid_leader", _("Grid leader")
-    GRID_WORKER = "grid_worker", _("Grid worker")
-    DEPARTMENT_STAFF = "department_staff", _("Department staff")
-    RESIDENT = "resident", _("Resident")
-    PARTY_MEMBER = "party_member", _("Party member")
-
+from .roles import Role
+from .scope import ScopedQuerySet
 
 # The unit kind each role is assigned at. A role at a unit grants that unit's subtree.
 ROLE_UNIT_KINDS = {
@@ -45,6 +35,8 @@ class RoleAssignment(models.Model):
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="role_assignments", verbose_name=_("unit"))
     department = models.ForeignKey(Department, models.PROTECT, null=True, blank=True, related_name="staff",
                                    verbose_name=_("department"))
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit__code", "role"]
@@ -89,6 +81,8 @@ class ApiToken(models.Model):
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), default=token_expiry)
     password_fingerprint = models.CharField(max_length=64, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("API token")

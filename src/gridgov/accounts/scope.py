@@ -1,4 +1,4 @@
-"""The one scoping mechanism: what each user may see.
+"""The one scoping mechanism: what each user may see, and what role they hold where.
 
 A role at a unit grants that unit's subtree. Staff roles see the units, places and people of their
 subtrees; department staff see their district's structure (to locate work) but no people; residents
@@ -7,21 +7,34 @@ and export filters through :func:`visible`, and single objects come from :func:`
 so that something outside the scope is indistinguishable from something that does not exist.
 
 Models declare how they are scoped with :func:`register`; later apps add their own rules (a case
-is also visible to the departments it was dispatched to and to its reporter).
+is also visible to the departments it was dispatched to and to its reporter). Each scoped model's
+manager is built on :class:`ScopedQuerySet`, so ``Model.objects.visible_to(user)`` is the same
+filter as ``visible(user, Model.objects.all())``.
+
+The same cached role assignments answer "what may this user do here": :func:`roles_over` and
+:func:`may` tell which roles (of which group, :mod:`gridgov.accounts.roles`) a user holds at a unit
+or above it. Apps keep their own rules about *what* a role allows (the case lifecycle's checks, the
+assessment's reach) but ask these for *who holds* it, so a page, a list and an action cannot read
+the assignments three different ways.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404
 
-from gridgov.structure.codes import subtree_q
+from gridgov.core.errors import NotFound
+from gridgov.structure.codes import prefix, subtree_q
 
-from .models import Role
+from .roles import SELF_ROLES, STAFF_ROLES, Role
 
-STAFF_ROLES = {Role.DISTRICT_ADMIN, Role.DISTRICT_DISPATCHER, Role.STREET_DISPATCHER, Role.COMMUNITY_STAFF,
-               Role.GRID_LEADER, Role.GRID_WORKER}
-SELF_ROLES = {Role.RESIDENT, Role.PARTY_MEMBER}
+
+class Assignment(NamedTuple):
+    """One of a user's role assignments, as the scope keeps it."""
+
+    role: str
+    unit_code: str
+    department_id: int | None
 
 
 @dataclass(frozen=True)
@@ -35,36 +48,63 @@ class Scope:
     roles: frozenset = frozenset()
     everything: bool = False
     user_id: int | None = None
+    assignments: tuple[Assignment, ...] = ()
 
     @property
     def district_codes(self) -> frozenset:
-        return frozenset(code[:6] for code in self.structure_codes)
+        return frozenset(prefix(code, "district") for code in self.structure_codes)
 
     def has_role(self, *roles) -> bool:
         return self.everything or bool(self.roles & set(roles))
 
+    def roles_at(self, code: str) -> frozenset:
+        """The roles held at the unit ``code`` or at any unit above it (a role grants its subtree).
+        A superuser's own assignments count like anyone's; ``everything`` grants no role."""
+        return frozenset(a.role for a in self.assignments if code.startswith(a.unit_code))
+
+    def roles_below(self, code: str) -> frozenset:
+        """The roles held at units strictly inside the subtree of ``code``."""
+        return frozenset(a.role for a in self.assignments if a.unit_code.startswith(code) and a.unit_code != code)
+
+    def units_of(self, group) -> tuple[str, ...]:
+        """The codes of the units at which roles of ``group`` are held."""
+        return tuple(a.unit_code for a in self.assignments if a.role in group)
+
+    def roots(self, group) -> tuple[str, ...]:
+        """The units at which roles of ``group`` are held, without those inside another: the
+        subtrees the group's roles grant, broadest first."""
+        return _collapse(self.units_of(group))
+
+    def departments_of(self, role: str = Role.DEPARTMENT_STAFF) -> frozenset:
+        """The departments the user holds ``role`` in (by default: is staff of)."""
+        return frozenset(a.department_id for a in self.assignments if a.role == role and a.department_id)
+
 
 def _collapse(codes) -> tuple[str, ...]:
-    """Drop codes inside another granted subtree, so filters stay short."""
+    """Drop codes inside another granted subtree, so filters stay short; broadest (then lowest) first."""
     kept: list[str] = []
-    for code in sorted(set(codes), key=len):
+    for code in sorted(set(codes), key=lambda c: (len(c), c)):
         if not any(code.startswith(k) for k in kept):
             kept.append(code)
-    return tuple(sorted(kept))
+    return tuple(kept)
 
 
 def scope_for(user) -> Scope:
-    """The user's scope, computed once per request (cached on the user object)."""
+    """The user's scope, computed once per request: cached on the user object, which lives as long
+    as the request (or the command) using it, so a list asking the same question of every row reads
+    the role assignments once."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope()
     cached = getattr(user, "_gridgov_scope", None)
     if cached is not None:
         return cached
+    assignments = tuple(Assignment(*row) for row in
+                        user.role_assignments.values_list("role", "unit__code", "department_id"))
     if user.is_superuser:
-        scope = Scope(everything=True)
+        scope = Scope(everything=True, user_id=user.pk, assignments=assignments)
     else:
         structure, people, departments, roles = [], [], set(), set()
-        for role, code, department in user.role_assignments.values_list("role", "unit__code", "department_id"):
+        for role, code, department in assignments:
             roles.add(role)
             structure.append(code)
             if role in STAFF_ROLES:
@@ -79,9 +119,23 @@ def scope_for(user) -> Scope:
             department_ids=frozenset(departments),
             roles=frozenset(roles),
             user_id=user.pk,
+            assignments=assignments,
         )
     user._gridgov_scope = scope
     return scope
+
+
+def roles_over(user, unit) -> frozenset:
+    """The roles ``user`` holds at ``unit`` or any unit above it (none for no unit)."""
+    if unit is None:
+        return frozenset()
+    return scope_for(user).roles_at(unit.code)
+
+
+def may(user, group, unit) -> bool:
+    """Whether ``user`` holds a role of ``group`` at ``unit`` or above it. Superusers hold no role
+    by being superusers: callers that let them through say so themselves."""
+    return bool(roles_over(user, unit) & group)
 
 
 @dataclass(frozen=True)
@@ -105,6 +159,11 @@ _RULES: dict[type[Model], Rule] = {}
 
 def register(model: type[Model], rule: Rule) -> None:
     _RULES[model] = rule
+
+
+def registered() -> dict[type[Model], Rule]:
+    """Every scoped model and its rule (a copy): what the cross-scope test matrix must cover."""
+    return dict(_RULES)
 
 
 def is_scoped(model: type[Model]) -> bool:
@@ -140,11 +199,21 @@ def visible(user, queryset: QuerySet) -> QuerySet:
     return queryset.filter(scope_q(scope, rule))
 
 
+class ScopedQuerySet(QuerySet):
+    """The queryset (and, through ``as_manager()``, the manager) of every scoped model."""
+
+    def visible_to(self, user) -> QuerySet:
+        """What of this queryset ``user`` may see: :func:`visible`."""
+        return visible(user, self)
+
+
 def get_visible_or_404(user, queryset: QuerySet, **lookup):
+    """The one object ``lookup`` finds among those ``user`` may see; :class:`NotFound` (a 404 on the
+    web and in the API) when there is none, whether it does not exist or lies outside the scope."""
     try:
         return visible(user, queryset).get(**lookup)
     except queryset.model.DoesNotExist:
-        raise Http404
+        raise NotFound from None
 
 
 def in_scope(user, obj: Model) -> bool:

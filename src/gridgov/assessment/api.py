@@ -12,7 +12,9 @@ from ninja import Field, Path, Query, Router, Schema
 
 from gridgov.core.api import errors
 
-from .services import figures as figure_defs, reports, scoring
+from .services import figures as figure_defs
+from .services import reports, scoring
+from .services.access import access_for, require_admin, unit_in_reach
 
 router = Router(tags=["assessment"])
 
@@ -69,7 +71,7 @@ class FiguresQuery(Schema):
 def figures(request, query: Query[FiguresQuery]):
     """One subject's figures — a unit (its subtree), a department or a grid worker; by default the
     caller's own unit, department or self — with the previous period, the score and the grade."""
-    access = reports.access_for(request.user)
+    access = access_for(request.user)
     period = reports.parse_period(query.period)
     category = reports.category_for(query.category)
     target = reports.target_for(request.user, access, unit=query.unit, department=query.department,
@@ -136,8 +138,8 @@ class BoardQuery(Schema):
 def board(request, query: Query[BoardQuery]):
     """Every figure for every street, community, grid, department or grid worker of a unit, in
     code order (``/rankings`` sorts them by score)."""
-    access = reports.access_for(request.user)
-    within = reports.unit_in_reach(request.user, access, query.unit) if query.unit else None
+    access = access_for(request.user)
+    within = unit_in_reach(request.user, access, query.unit) if query.unit else None
     by = reports.check_by(access, query.by, within)
     period = reports.parse_period(query.period)
     category = reports.category_for(query.category)
@@ -156,7 +158,7 @@ class RankingsQuery(Schema):
 @router.get("/rankings", response={200: RankingOut, **errors(401, 403, 422)})
 def rankings(request, query: Query[RankingsQuery]):
     """Everyone of a kind in the caller's reach, best score first, with the red and black lists."""
-    access = reports.access_for(request.user)
+    access = access_for(request.user)
     by = reports.check_by(access, query.by)
     period = reports.parse_period(query.period)
     category = reports.category_for(query.category)
@@ -187,7 +189,7 @@ def _weights(district: str, subject: str) -> dict:
 @router.get("/weights/{subject}", response={200: WeightsOut, **errors(401, 403, 422)})
 def get_weights(request, subject: Subject):
     """The caller's district's score weights for units, departments or grid workers."""
-    access = reports.access_for(request.user)
+    access = access_for(request.user)
     return _weights(access.district_code, subject)
 
 
@@ -195,7 +197,7 @@ def get_weights(request, subject: Subject):
 def put_weights(request, subject: Subject, body: WeightsIn):
     """Replace the district's weights (the district administrator only); refused whole when any
     entry is wrong."""
-    access = reports.access_for(request.user)
-    reports.require_admin(access)
+    access = access_for(request.user)
+    require_admin(access)
     scoring.set_weights(access.district_code, subject, body.weights)
     return _weights(access.district_code, subject)

@@ -7,11 +7,17 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self):
-        from gridgov.cases.services.lifecycle import case_changed
+        from . import menu
 
-        from .services.tally import on_case_changed
+        menu.register_entries()
 
-        case_changed.connect(on_case_changed, dispatch_uid="gridgov.assessment")
+        from gridgov.cases.models import Case
+        from gridgov.core import journal
+
+        from .services.tally import on_case_recorded
+
+        # Inside the case's transaction: the tallies must equal the cases at every commit.
+        journal.on_record(Case, on_case_recorded)
 
         from gridgov.accounts.scope import Rule, register
 

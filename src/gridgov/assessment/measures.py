@@ -18,7 +18,7 @@ Case-level groups other than the report carry the case's current lead department
 A merged duplicate counts only as a report: its handling is its master's.
 
 The tallies are kept by adding the difference between a case's new and previous contribution
-(``services.tally``); ``services.plain`` computes the same counts straight from the case table.
+(``services.tally``); ``services.recount`` computes the same counts straight from the case table.
 """
 import datetime as dt
 from collections import defaultdict
@@ -44,7 +44,6 @@ MEASURES = [
     "lead_assignments", "lead_returns",
 ]
 SATISFIED = (Rating.SATISFIED, Rating.BASICALLY)
-ACTIVE = (AssignmentStatus.DISPATCHED, AssignmentStatus.ACKNOWLEDGED, AssignmentStatus.HANDLED)
 
 #: (day, unit code, category id, department id or 0, worker id or 0)
 Key = tuple[str, str, int, int, int]
@@ -66,7 +65,7 @@ def day_of(moment: dt.datetime) -> str:
 def lead_department_id(assignments) -> int:
     """The department leading the case now: its active lead assignment (0 when none)."""
     for a in assignments:
-        if a.lead and a.status in ACTIVE:
+        if a.lead and a.status in AssignmentStatus.ACTIVE:
             return a.department_id
     return 0
 
@@ -89,7 +88,7 @@ def contributions(case, assignments=None, calls=None) -> dict[Key, dict[str, int
                 row[name] += int(n)
 
     add(case.reported_at, 0, case.reported_by_id, reported=1,
-        decided=case.accepted_at is not None or case.status in (Status.REJECTED, Status.MERGED),
+        decided=case.accepted_at is not None or case.status in Status.TURNED_AWAY,
         rejected=case.status == Status.REJECTED)
     if case.status == Status.MERGED:
         return _clean(out)

@@ -9,6 +9,8 @@ the hot path. :class:`MonthTally` rolls the same counts up by month for the boar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.accounts.scope import ScopedQuerySet
+
 from .measures import MEASURES
 
 
@@ -64,6 +66,8 @@ class ScoreWeight(models.Model):
     subject = models.CharField(_("assessed"), max_length=12)
     figure = models.CharField(_("figure"), max_length=24)
     weight = models.PositiveSmallIntegerField(_("weight"))
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("score weight")

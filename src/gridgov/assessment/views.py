@@ -17,7 +17,9 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 
-from .services import figures as figure_defs, reports, scoring
+from .services import figures as figure_defs
+from .services import reports, scoring
+from .services.access import Access, access_for, departments_in_reach, require_admin
 from .services.periods import Period
 from .services.reports import GROUPING_LABELS
 
@@ -45,7 +47,7 @@ def _nav(request, period: Period) -> dict:
     return nav
 
 
-def _tabs(access: reports.Access) -> dict:
+def _tabs(access: Access) -> dict:
     """Which assessment pages the user has (the sub-navigation)."""
     return {"rankings": bool(reports.by_choices(access)),
             "reports": access.root is not None and access.root.kind in reports.REPORT_KINDS,
@@ -62,7 +64,7 @@ def overview(request):
     """One subject's figures (the user's unit, department or themselves, or ``?unit=`` /
     ``?department=`` / ``?worker=``) for a period, with the previous period, the score, and the
     children compared."""
-    access = reports.access_for(request.user)
+    access = access_for(request.user)
     get = request.GET.get
     try:
         period = reports.parse_period(get("period"))
@@ -79,7 +81,7 @@ def overview(request):
         "breadcrumb": reports.ancestors_in_reach(access, target.unit) if target.unit else [],
         "child_rows": sorted(children.rows, key=lambda r: r.code) if children else [],
         "child_label": GROUPING_LABELS[children.by] if children else "",
-        "departments": reports.departments_in_reach(access).order_by("code")
+        "departments": departments_in_reach(access).order_by("code")
         if access.all_departments else [],
         "period_param": str(period),
         "unassigned_rate": [row for row in view["rows"] if row.unit == "%" and not row.weight],
@@ -90,7 +92,7 @@ def overview(request):
 def rankings(request):
     """Every street, community, grid, department or grid worker in reach, best first, with the
     red and black lists."""
-    access = reports.access_for(request.user)
+    access = access_for(request.user)
     get = request.GET.get
     try:
         by = reports.check_by(access, get("by"))
@@ -113,7 +115,7 @@ def rankings(request):
 @login_required
 def report_list(request):
     """The reports the user may open: recent months, quarters and years, or any period typed in."""
-    access = reports.access_for(request.user)
+    access = access_for(request.user)
     root = reports.report_root(request.user, access, request.GET.get("unit"))
     wanted = request.GET.get("period")
     if wanted:
@@ -141,7 +143,7 @@ def _report_url(period, root, access, xlsx=False) -> str:
 
 
 def _report(request, period_value: str):
-    access = reports.access_for(request.user)
+    access = access_for(request.user)
     root = reports.report_root(request.user, access, request.GET.get("unit"))
     period = reports.parse_period(period_value, kinds=tuple(reports.REPORT_NAMES))
     return access, reports.report_for(access, root, period)
@@ -196,8 +198,8 @@ class WeightsForm(forms.Form):
 def weights(request):
     """The district's score weights: the district administrator sets them (refused whole when any
     entry is wrong), everyone else is refused."""
-    access = reports.access_for(request.user)
-    reports.require_admin(access)
+    access = access_for(request.user)
+    require_admin(access)
     district = access.district_code
     posted = request.POST.get("subject") if request.method == "POST" else None
     forms_by_subject, status = {}, 200

@@ -7,6 +7,10 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
+        from . import menu
+
+        menu.register_entries()
+
         from django.db.models import Q
 
         from gridgov.accounts.scope import Rule, register
@@ -41,7 +45,7 @@ class CasesConfig(AppConfig):
         from .services.locate import invalidate
 
         def unit_changed(sender, instance, **kwargs):
-            invalidate(instance.code[:6])
+            invalidate(instance.district_code)
 
         post_save.connect(unit_changed, sender=Unit, weak=False, dispatch_uid="cases_locate_unit_saved")
         post_delete.connect(unit_changed, sender=Unit, weak=False, dispatch_uid="cases_locate_unit_deleted")

@@ -1,6 +1,7 @@
 """The report form and one form per case action.
 
-A form only parses what a person typed into the arguments of one service call (``perform``); every
+A form only parses what a person typed into the arguments of one service call (``perform``: the
+service the action registry, ``gridgov.cases.actions``, declares for the form's action); every
 rule — who may act, in which state, what a valid reason is — stays in the services, whose
 ValidationError is put back on the form (:meth:`ServiceErrorsMixin.add_service_error`). Where a
 form refuses an empty field itself, it says so with the service's own words.
@@ -14,15 +15,17 @@ from django.db.models import Count, Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.accounts.models import Role, RoleAssignment
+from gridgov.accounts.models import RoleAssignment
+from gridgov.accounts.roles import GRID_ROLES, Role
 from gridgov.accounts.scope import visible
-from gridgov.catalogue.models import Category
+from gridgov.catalogue.models import Category, class_code_of
 from gridgov.catalogue.services import assisting_departments_for, lead_department_for
 from gridgov.structure import codes
 from gridgov.structure.models import Department, Unit
 
+from .actions import CaseAction, registry
 from .models import OPEN_STATUSES, Case, Rating
-from .services import actors, lifecycle, whistle
+from .services import actors
 from .services.lifecycle import REJECT_REASONS
 
 # Service error codes that belong to a differently named field.
@@ -114,10 +117,10 @@ class ReportForm(ServiceErrorsMixin, forms.Form):
         """The leaves grouped under their top-level class, each with whether it is the chosen one."""
         chosen = str(self.chosen_category.pk) if self.chosen_category else ""
         leaves = list(self.fields["category"].queryset.order_by("code"))
-        tops = {top.code: top for top in Category.objects.filter(code__in={leaf.code[:2] for leaf in leaves})}
+        tops = {top.code: top for top in Category.objects.filter(code__in={class_code_of(leaf.code) for leaf in leaves})}
         groups: dict[str, list] = {}
         for leaf in leaves:
-            groups.setdefault(leaf.code[:2], []).append((leaf, str(leaf.pk) == chosen))
+            groups.setdefault(class_code_of(leaf.code), []).append((leaf, str(leaf.pk) == chosen))
         return [(tops[code], items) for code, items in groups.items()]
 
 
@@ -148,11 +151,11 @@ class ReportDraftForm(forms.Form):
 
 # -- the actions -----------------------------------------------------------------------------
 class ActionForm(ServiceErrorsMixin, forms.Form):
-    """One action on one case. ``action`` is its name in ``available_actions``; a form without
-    visible fields is a single button."""
+    """One action on one case. ``action`` is its :class:`CaseAction` (as ``available_actions``
+    lists it); its label and service come from the registry. A form without visible fields is a
+    single button."""
 
-    action = ""
-    label = ""
+    action: CaseAction
     style = "outline-secondary"
     primary = False  # the next step of the workflow: always a button, never folded under "More"
     oversight = False  # a tool of the levels above the handler: in a list it folds, its form is on the case page
@@ -161,6 +164,7 @@ class ActionForm(ServiceErrorsMixin, forms.Form):
         kwargs.setdefault("auto_id", f"id_{case.pk}_{self.action}_%s")
         super().__init__(*args, **kwargs)
         self.case, self.user = case, user
+        self.label = registry()[self.action].label
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
@@ -171,26 +175,24 @@ class ActionForm(ServiceErrorsMixin, forms.Form):
     def one_click(self) -> bool:
         return not self.visible_fields()
 
+    def arguments(self) -> dict:
+        """The service's keyword arguments: the cleaned fields, named as the service names them."""
+        return dict(self.cleaned_data)
+
     def perform(self):
-        raise NotImplementedError
+        return registry()[self.action].service(self.user, self.case, **self.arguments())
 
 
 class AcceptForm(ActionForm):
-    action, label, style = "accept", _("Accept"), "danger"
+    action, style = CaseAction.ACCEPT, "danger"
     primary = True
-
-    def perform(self):
-        return lifecycle.accept(self.user, self.case)
 
 
 class RejectForm(ActionForm):
-    action, label, style = "reject", _("Do not accept"), "outline-danger"
+    action, style = CaseAction.REJECT, "outline-danger"
     reason = forms.ChoiceField(label=_("Reason"), choices=list(REJECT_REASONS.items()),
                                error_messages={"required": _("Give a reason: duplicate, out of scope or invalid.")})
     note = _note()
-
-    def perform(self):
-        return lifecycle.reject(self.user, self.case, self.cleaned_data["reason"], self.cleaned_data["note"])
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -202,9 +204,10 @@ def _dispatch_people(case) -> dict[int, str]:
     """Who may take the case in person: its grid's workers and leader and its community's staff,
     each labelled with role, unit and how many open cases they already hold (to spread the load)."""
     code = case.unit.code
-    people = Q(role=Role.COMMUNITY_STAFF, unit__code=code[:12]) if len(code) >= 12 else Q(pk__in=[])
-    if len(code) >= 15:
-        people |= Q(role__in=actors.GRID_ROLES) & codes.subtree_q("unit__code", code[:15])
+    community, grid = codes.prefix(code, "community"), codes.prefix(code, "grid")
+    people = Q(role=Role.COMMUNITY_STAFF, unit__code=community) if community else Q(pk__in=[])
+    if grid:
+        people |= Q(role__in=GRID_ROLES) & codes.subtree_q("unit__code", grid)
     roles = RoleAssignment.objects.filter(people, user__is_active=True).select_related("user", "unit")
     load = dict(User.objects.filter(pk__in=roles.values("user")).annotate(
         n=Count("handled_cases", filter=Q(handled_cases__status__in=OPEN_STATUSES))).values_list("pk", "n"))
@@ -220,7 +223,7 @@ class DispatchForm(ActionForm):
     """派遣 to one person, to the grid's workers, or to a lead department with assisting ones;
     the target and departments are preset from the matter catalogue."""
 
-    action, label, style = "dispatch", _("Dispatch"), "danger"
+    action, style = CaseAction.DISPATCH, "danger"
     primary = True
     TARGETS = [("person", _("A person")), ("grid", _("The grid's workers")), ("department", _("Departments"))]
     target = forms.ChoiceField(label=_("Dispatch to"), widget=forms.RadioSelect)
@@ -237,9 +240,9 @@ class DispatchForm(ActionForm):
         labels = _dispatch_people(case)
         self.fields["person"].queryset = User.objects.filter(pk__in=labels).order_by("username")
         self.fields["person"].labels = labels
-        grids = [grid for grid in (code[:15] if len(code) >= 15 else None, code if len(code) == 18 else None) if grid]
+        grids = [grid for grid in (codes.prefix(code, "grid"), codes.prefix(code, "microgrid")) if grid]
         self.fields["grid"].queryset = Unit.objects.filter(code__in=grids)
-        departments = Department.objects.filter(district__code=case.district_code)
+        departments = Department.objects.visible_to(self.user).filter(district__code=case.district_code)
         self.fields["lead"].queryset = self.fields["assisting"].queryset = departments
         possible = {"person": bool(labels), "grid": bool(grids), "department": True}
         self.fields["target"].choices = [(key, label) for key, label in self.TARGETS if possible[key]]
@@ -258,23 +261,20 @@ class DispatchForm(ActionForm):
             self.add_error(needed[0], needed[1])
         return data
 
-    def perform(self):
+    def arguments(self) -> dict:
         data = self.cleaned_data
         target = {"person": {"to_user": data["person"]}, "grid": {"to_grid": data["grid"]},
                   "department": {"lead": data["lead"], "assisting": list(data["assisting"])}}[data["target"]]
-        return lifecycle.dispatch(self.user, self.case, note=data["note"], **target)
+        return {"note": data["note"], **target}
 
 
 class AcknowledgeForm(ActionForm):
-    action, label, style = "acknowledge", _("Acknowledge"), "danger"
+    action, style = CaseAction.ACKNOWLEDGE, "danger"
     primary = True
-
-    def perform(self):
-        return lifecycle.acknowledge(self.user, self.case)
 
 
 class HandleForm(ActionForm):
-    action, label, style = "handle", _("Handle"), "danger"
+    action, style = CaseAction.HANDLE, "danger"
     primary = True
     note = _note(True, _("Describe what was done."), label=_("What was done"), rows=3)
     photos = PhotosField()
@@ -284,54 +284,40 @@ class HandleForm(ActionForm):
         if actors.active_assignment(self.user, self.case) is not None:
             self.label = _("Give feedback")
 
-    def perform(self):
-        return lifecycle.handle(self.user, self.case, self.cleaned_data["note"], photos=self.cleaned_data["photos"])
-
 
 class VerifyForm(ActionForm):
-    action, label, style = "verify", _("Verify"), "danger"
+    action, style = CaseAction.VERIFY, "danger"
     primary = True
     result = forms.ChoiceField(label=_("Result"), widget=forms.RadioSelect, initial="pass", choices=[
         ("pass", _("Passed: close the case")), ("fail", _("Not passed: back for rework"))])
     note = _note(label=_("What you found"))
 
-    def perform(self):
-        passed = self.cleaned_data["result"] == "pass"
-        return lifecycle.verify(self.user, self.case, passed, self.cleaned_data["note"])
+    def arguments(self) -> dict:
+        return {"passed": self.cleaned_data["result"] == "pass", "note": self.cleaned_data["note"]}
 
 
 class ReturnForm(ActionForm):
-    action, label, style = "return", _("Return"), "outline-danger"
+    action, style = CaseAction.RETURN, "outline-danger"
     reason = forms.CharField(label=_("Why is the dispatch wrong?"), max_length=200,
                              error_messages={"required": _("Say why the dispatch is wrong.")})
 
-    def perform(self):
-        return lifecycle.return_case(self.user, self.case, self.cleaned_data["reason"])
-
 
 class EscalateForm(ActionForm):
-    action, label = "escalate", _("Escalate")
+    action = CaseAction.ESCALATE
     note = _note(label=_("Why it needs the level above"))
-
-    def perform(self):
-        return lifecycle.escalate(self.user, self.case, self.cleaned_data["note"])
 
 
 class RequestExtensionForm(ActionForm):
-    action, label = "request_extension", _("Ask for more time")
+    action = CaseAction.REQUEST_EXTENSION
     days = forms.DecimalField(label=_("Working days"), min_value=Decimal("0.5"), max_value=30, decimal_places=1,
                               initial=1,
                               widget=forms.NumberInput(attrs={"step": "0.5"}))
     reason = forms.CharField(label=_("Reason"), max_length=200,
                              error_messages={"required": _("Say why more time is needed.")})
 
-    def perform(self):
-        return lifecycle.request_extension(self.user, self.case, self.cleaned_data["days"],
-                                           self.cleaned_data["reason"])
-
 
 class DecideExtensionForm(ActionForm):
-    action, label, style = "decide_extension", _("Decide the extension"), "warning"
+    action, style = CaseAction.DECIDE_EXTENSION, "warning"
     primary = True
     decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, initial="grant",
                                  choices=[("grant", _("Grant")), ("refuse", _("Refuse"))])
@@ -341,31 +327,24 @@ class DecideExtensionForm(ActionForm):
         super().__init__(*args, **kwargs)
         self.pending = self.case.extensions.filter(granted__isnull=True).first()
 
-    def perform(self):
-        granted = self.cleaned_data["decision"] == "grant"
-        return lifecycle.decide_extension(self.user, self.case, granted, self.cleaned_data["note"])
+    def arguments(self) -> dict:
+        return {"granted": self.cleaned_data["decision"] == "grant", "note": self.cleaned_data["note"]}
 
 
 class SuspendForm(ActionForm):
-    action, label = "suspend", _("Suspend")
+    action = CaseAction.SUSPEND
     oversight = True
     reason = forms.CharField(label=_("Reason"), max_length=200,
                              error_messages={"required": _("Say why the case is suspended.")})
 
-    def perform(self):
-        return lifecycle.suspend(self.user, self.case, self.cleaned_data["reason"])
-
 
 class ResumeForm(ActionForm):
-    action, label, style = "resume", _("Resume"), "danger"
+    action, style = CaseAction.RESUME, "danger"
     primary = True
-
-    def perform(self):
-        return lifecycle.resume(self.user, self.case)
 
 
 class MergeForm(ActionForm):
-    action, label = "merge", _("Merge into…")
+    action = CaseAction.MERGE
     oversight = True
     into = forms.CharField(label=_("Number of the case to merge into"), max_length=24)
     note = _note()
@@ -376,21 +355,15 @@ class MergeForm(ActionForm):
             raise forms.ValidationError(_("There is no case with this number in your area."))
         return master
 
-    def perform(self):
-        return lifecycle.merge(self.user, self.case, self.cleaned_data["into"], self.cleaned_data["note"])
-
 
 class SuperviseForm(ActionForm):
-    action, label, style = "supervise", _("Supervise"), "outline-danger"
+    action, style = CaseAction.SUPERVISE, "outline-danger"
     oversight = True
     note = _note(True, _("Say what the handler must do."), label=_("Instruction"))
 
-    def perform(self):
-        return lifecycle.supervise(self.user, self.case, self.cleaned_data["note"])
-
 
 class WhistleForm(ActionForm):
-    action, label, style = "whistle", _("Whistle"), "outline-warning"
+    action, style = CaseAction.WHISTLE, "outline-warning"
     oversight = True
     departments = forms.ModelMultipleChoiceField(
         Department.objects.none(), label=_("Departments to call"), widget=forms.CheckboxSelectMultiple,
@@ -400,36 +373,27 @@ class WhistleForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["departments"].queryset = Department.objects.filter(district__code=self.case.district_code)
+        self.fields["departments"].queryset = Department.objects.visible_to(self.user).filter(
+            district__code=self.case.district_code)
         self.fields["limit_minutes"].initial = settings.GRIDGOV_WHISTLE_MINUTES
-
-    def perform(self):
-        data = self.cleaned_data
-        return whistle.whistle(self.user, self.case, data["departments"], data["limit_minutes"], data["note"])
 
 
 class ReportInForm(ActionForm):
-    action, label, style = "report_in", _("Report in"), "warning"
+    action, style = CaseAction.REPORT_IN, "warning"
     primary = True
-
-    def perform(self):
-        return whistle.report_in(self.user, self.case)
 
 
 class RateForm(ActionForm):
-    action, label, style = "rate", _("Rate"), "danger"
+    action, style = CaseAction.RATE, "danger"
     primary = True
     rating = forms.ChoiceField(
         label=_("How satisfied are you?"), choices=Rating.choices, widget=forms.RadioSelect,
         error_messages={"required": _("Rate the case satisfied, basically satisfied or unsatisfied.")})
     note = _note(label=_("Anything to add?"))
 
-    def perform(self):
-        return lifecycle.rate(self.user, self.case, self.cleaned_data["rating"], self.cleaned_data["note"])
-
 
 class RateDepartmentForm(ActionForm):
-    action, label = "rate_department", _("Rate a called department")
+    action = CaseAction.RATE_DEPARTMENT
     oversight = True
     department = forms.ModelChoiceField(Department.objects.none(), label=_("Department"))
     score = forms.TypedChoiceField(label=_("Score"), coerce=int, widget=forms.RadioSelect,
@@ -437,20 +401,18 @@ class RateDepartmentForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(
+        self.fields["department"].queryset = Department.objects.visible_to(self.user).filter(
             whistle_calls__whistle__case=self.case).distinct()
 
-    def perform(self):
-        data = self.cleaned_data
-        return whistle.rate_department(self.user, self.case, data["department"], data["score"])
 
-
-#: Every action form, in the order buttons are shown: the next step first, then the rest.
-ACTION_FORMS = {form.action: form for form in [
-    AcknowledgeForm, HandleForm, VerifyForm, AcceptForm, DispatchForm, ResumeForm, ReportInForm, RateForm,
-    DecideExtensionForm, ReturnForm, RejectForm, EscalateForm, RequestExtensionForm, SuperviseForm, WhistleForm,
-    SuspendForm, MergeForm, RateDepartmentForm,
-]}
+#: The order buttons are shown in: the next step first, then the rest. Each action's form is the one
+#: the registry declares (``registry()[action].form``).
+BUTTON_ORDER = [
+    CaseAction.ACKNOWLEDGE, CaseAction.HANDLE, CaseAction.VERIFY, CaseAction.ACCEPT, CaseAction.DISPATCH,
+    CaseAction.RESUME, CaseAction.REPORT_IN, CaseAction.RATE, CaseAction.DECIDE_EXTENSION, CaseAction.RETURN,
+    CaseAction.REJECT, CaseAction.ESCALATE, CaseAction.REQUEST_EXTENSION, CaseAction.SUPERVISE, CaseAction.WHISTLE,
+    CaseAction.SUSPEND, CaseAction.MERGE, CaseAction.RATE_DEPARTMENT,
+]
 
 
 class ActionForms(list):
@@ -485,6 +447,6 @@ class ActionForms(list):
 def action_forms(user, case, actions, view: str, bound: ActionForm | None = None) -> ActionForms:
     """The forms for ``actions`` (from ``available_actions``) as ``view`` ("card" or "page") shows
     them, with ``bound`` — a form that failed — in place of its blank twin so that its errors show."""
-    forms = [bound if bound is not None and bound.action == action else ACTION_FORMS[action](case=case, user=user)
-             for action in ACTION_FORMS if action in actions]
+    forms = [bound if bound is not None and bound.action == action else registry()[action].form(case=case, user=user)
+             for action in BUTTON_ORDER if action in actions]
     return ActionForms(forms, view)

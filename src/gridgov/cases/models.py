@@ -7,10 +7,15 @@ and :class:`WhistleCall`; deadline extensions on :class:`ExtensionRequest`; and 
 """
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.accounts.scope import ScopedQuerySet
 from gridgov.core import clock
 from gridgov.core.crypto import EncryptedTextField, mask_phone
+from gridgov.core.journal import JournalEntry
+
+from .actions import CaseAction
 
 
 class Channel(models.TextChoices):
@@ -34,9 +39,31 @@ class Status(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
     MERGED = "merged", _("Merged")
 
+    @classmethod
+    def text(cls, value: str) -> str:
+        """The status as its reader says it (the one status text of pages, API and Open311); a
+        value that is no status (a timeline row's empty "from" of a report) as it is stored."""
+        return str(cls(value).label) if value in cls.values else value
+
 
 OPEN_STATUSES = [Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED, Status.ACKNOWLEDGED, Status.HANDLED,
                  Status.SUSPENDED]
+#: Open with its clock running — every open state but suspended: what may be suspended or merged,
+#: and what the deadline watch lights.
+Status.RUNNING = (Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED, Status.ACKNOWLEDGED, Status.HANDLED)
+#: With its handler, not yet handled: what the handler escalates and what the watch escalates when
+#: a small-loop case turns red at the grid.
+Status.WITH_HANDLER = (Status.DISPATCHED, Status.ACKNOWLEDGED)
+#: Dispatched and not yet closed: the grid's task list.
+Status.IN_HAND = (Status.DISPATCHED, Status.ACKNOWLEDGED, Status.HANDLED)
+#: Left the queue without being accepted: with acceptance, what makes a report "decided".
+Status.TURNED_AWAY = (Status.REJECTED, Status.MERGED)
+#: With a handling result to report back (the hotline's answer-back).
+Status.WITH_RESULT = (Status.HANDLED, Status.CLOSED)
+#: Finished for the reporter: closed with a result, or rejected (Open311's "closed").
+Status.FINISHED = (Status.CLOSED, Status.REJECTED)
+#: No deadline to show: rejected, or suspended with its clock stopped.
+Status.CLOCK_STOPPED = (Status.REJECTED, Status.SUSPENDED)
 
 
 class Level(models.TextChoices):
@@ -122,6 +149,8 @@ class Case(models.Model):
                                     verbose_name=_("merged into"))
     reject_reason = models.CharField(_("reject reason"), max_length=20, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-reported_at"]
         verbose_name = _("case")
@@ -142,6 +171,9 @@ class Case(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("case", args=[self.code])
 
     @property
     def masked_contact_phone(self) -> str:
@@ -184,6 +216,13 @@ class AssignmentStatus(models.TextChoices):
     HANDLED = "handled", _("Feedback given")
     RETURNED = "returned", _("Returned")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+#: A department still on the case (its feedback, once given, stands until verification): what a
+#: return, escalation, merge or reopening cancels, and whose lead answers "who handles it".
+AssignmentStatus.ACTIVE = (AssignmentStatus.DISPATCHED, AssignmentStatus.ACKNOWLEDGED, AssignmentStatus.HANDLED)
+#: A department that still owes its work (no feedback yet): its inbox and its reminders.
+AssignmentStatus.WORKING = (AssignmentStatus.DISPATCHED, AssignmentStatus.ACKNOWLEDGED)
 
 
 class Assignment(models.Model):
@@ -257,22 +296,15 @@ class WhistleCall(models.Model):
         constraints = [models.UniqueConstraint(fields=["whistle", "department"], name="one_call_per_department")]
 
 
-class TimelineEntry(models.Model):
-    """One step of a case's history. Append-only: each entry's hash covers the previous one's, so
-    editing or deleting any entry breaks the chain (see ``services.timeline.verify``)."""
+class TimelineEntry(JournalEntry):
+    """One step of a case's history: the case's journal (:mod:`gridgov.core.journal`), a hash chain
+    per case that ``journal.verify(case)`` checks. Its table predates the kernel and is unchanged;
+    every hash names the case by its code."""
 
     case = models.ForeignKey(Case, models.PROTECT, related_name="timeline", verbose_name=_("case"))
-    seq = models.PositiveIntegerField(_("sequence"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
-                              verbose_name=_("actor"))
-    action = models.CharField(_("action"), max_length=24)
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
-    at = models.DateTimeField(_("time"))
-    prev_hash = models.CharField(max_length=64, blank=True)
-    hash = models.CharField(max_length=64)
+    action = models.CharField(_("action"), max_length=24, choices=CaseAction.choices)
+
+    subject_field = "case"
 
     class Meta:
         ordering = ["case", "seq"]
@@ -280,10 +312,6 @@ class TimelineEntry(models.Model):
         verbose_name_plural = _("timeline")
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="timeline_sequence")]
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("timeline entries are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("timeline entries are append-only")
+    @classmethod
+    def subject_name(cls, case) -> str:
+        return case.code

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import case, lists, report
+from .views import case, lists
 
 
 class CaseCodeConverter:
@@ -18,11 +18,6 @@ class CaseCodeConverter:
 register_converter(CaseCodeConverter, "casecode")
 
 urlpatterns = [
-    path("report/", report.report, name="case-report"),
-    path("report/map.json", report.report_map, name="case-report-map"),
-    path("report/suggest/", report.report_suggest, name="case-report-suggest"),
-    path("report/similar/", report.report_similar, name="case-report-similar"),
-    path("report/join/<casecode:code>/", report.report_join, name="case-report-join"),
     path("mine/", lists.my_cases, name="my-cases"),
     path("tasks/", lists.tasks, name="my-tasks"),
     path("queues/", lists.queues, name="case-queues"),

@@ -10,6 +10,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gridgov.core.admin_journal import JournaledAdmin
+
 from .models import Category
 from .services import EXPORT_FORMATS, import_file
 
@@ -19,7 +21,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(JournaledAdmin):
     list_display = ["code", "name", "plain_name", "handling_level", "lead_department", "response_limit_hours",
                     "resolution_limit_days", "on_grid_list", "needs_verification", "urgency", "active"]
     list_filter = ["handling_level", "on_grid_list", "needs_verification", "urgency", "active", "lead_department"]

@@ -6,7 +6,7 @@ from ninja import Field, Query, Router, Schema
 
 from gridgov.core.api import errors
 
-from .models import Category
+from .models import Category, parent_code_of
 
 router = Router(tags=["catalogue"])
 
@@ -36,7 +36,7 @@ class CategoryOut(Schema):
 
     @staticmethod
     def resolve_parent(obj):
-        return obj.code[:-2] or None
+        return parent_code_of(obj.code) or None
 
     @staticmethod
     def resolve_is_leaf(obj):

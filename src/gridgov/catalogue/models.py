@@ -40,6 +40,11 @@ def parent_code_of(code: str) -> str:
     return code[:-CODE_STEP]
 
 
+def class_code_of(code: str) -> str:
+    """The code of the top-level class (大类) a category belongs to: its first level."""
+    return code[:CODE_STEP]
+
+
 class CategoryQuerySet(models.QuerySet):
     def leaves(self):
         """The categories cases use: those without children."""

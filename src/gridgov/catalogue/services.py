@@ -4,18 +4,13 @@ exchange with Excel and CSV files (administrators keep it in a spreadsheet and l
 One column layout (:data:`COLUMNS`) serves export, import and the standard catalogue, and every
 write goes through :func:`_upsert`, so a file exported and imported again changes nothing.
 """
-import csv
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import openpyxl
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl.utils.exceptions import InvalidFileException
 
 from gridgov.core import tables
 from gridgov.structure.models import Department
@@ -32,7 +27,6 @@ BOOLEAN_COLUMNS = {"on_grid_list", "needs_verification", "active"}
 # Spreadsheet users write booleans many ways; anything else is left for the model to refuse.
 BOOLEAN_WORDS = {"1": True, "true": True, "yes": True, "y": True, "是": True,
                  "0": False, "false": False, "no": False, "n": False, "否": False}
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def check_grid_admission(category: Category) -> None:
@@ -159,52 +153,21 @@ def write_csv(stream) -> None:
     tables.write_csv(_table(), stream)
 
 
-EXPORT_FORMATS = {"xlsx": (write_xlsx, XLSX_TYPE), "csv": (write_csv, "text/csv; charset=utf-8")}
+EXPORT_FORMATS = {"xlsx": (write_xlsx, tables.XLSX_TYPE), "csv": (write_csv, "text/csv; charset=utf-8")}
 
 
-def _read_table(data: bytes) -> list[list]:
-    """The cells of an uploaded workbook (first sheet) or CSV file (UTF-8, or GB18030 as saved by a
-    Chinese Excel)."""
-    if zipfile.is_zipfile(io.BytesIO(data)):
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            table = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, ValueError, OSError):
-            raise ValidationError(_("The file is not a readable Excel workbook."))
-        workbook.close()
-        return table
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return list(csv.reader(io.StringIO(data.decode(encoding))))
-        except UnicodeDecodeError:
-            continue
-        except csv.Error:
-            break
-    raise ValidationError(_("The file is neither an Excel workbook nor a UTF-8 or GB18030 CSV file."))
-
-
-def _cell(value):
-    """A spreadsheet cell as Python: text stripped (and without the quote an export puts before
-    text that would be a formula), whole floats as integers and other floats as their shortest
-    text (a float 0.1 would otherwise become a decimal with many places)."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else repr(value)
-    return tables.unquote(value.strip()) if isinstance(value, str) else value
-
-
-def _code(value) -> str:
-    """A category code; Excel turns a typed 0101 into the number 101, whose lost zero is restored
-    (every level has two digits, so a code has an even length)."""
+def category_code(value) -> str:
+    """A category code from a spreadsheet cell (the catalogue's files and the hotline's): Excel turns
+    a typed 0101 into the number 101, whose lost zero is restored (every level has two digits, so a
+    code has an even length)."""
     text = str(value)
     return "0" + text if isinstance(value, int) and len(text) % 2 else text
 
 
 def _parse(raw: dict) -> dict:
     """One file row's cells converted to the Python values of :data:`COLUMNS`, before validation."""
-    row = {column: _cell(raw.get(column)) for column in COLUMNS}
-    row["code"], row["parent_code"] = _code(row["code"]), _code(row["parent_code"])
+    row = {column: tables.cell_value(raw.get(column)) for column in COLUMNS}
+    row["code"], row["parent_code"] = category_code(row["code"]), category_code(row["parent_code"])
     for column in BOOLEAN_COLUMNS:
         if isinstance(row[column], str):
             row[column] = BOOLEAN_WORDS.get(row[column].lower(), row[column])
@@ -232,28 +195,17 @@ def _validated(raw: dict, known_codes: set[str]) -> dict:
     return _values(category)
 
 
-def _row_messages(number: int, error: ValidationError) -> list[str]:
-    messages = []
-    for column, texts in error.message_dict.items():
-        for text in texts:
-            if column == NON_FIELD_ERRORS:
-                messages.append(_("Row %(row)s: %(message)s") % {"row": number, "message": text})
-            else:
-                messages.append(_("Row %(row)s, %(column)s: %(message)s") % {"row": number, "column": column, "message": text})
-    return messages
-
-
 def validate_rows(raw_rows: list[tuple[int, dict]]) -> tuple[list[dict], list[str]]:
     """Check every (row number, cells) pair; return the rows ready to write and the row-numbered
     error messages. A parent may be an existing category or another row of the same file."""
     known_codes = {"", *Category.objects.values_list("code", flat=True)}
-    known_codes |= {_code(_cell(raw.get("code"))) for _number, raw in raw_rows}
+    known_codes |= {category_code(tables.cell_value(raw.get("code"))) for _number, raw in raw_rows}
     rows, errors, seen = [], [], set()
     for number, raw in raw_rows:
         try:
             row = _validated(raw, known_codes)
         except ValidationError as error:
-            errors.extend(_row_messages(number, error))
+            errors.extend(tables.row_messages(number, error))
             continue
         if row["code"] in seen:
             errors.append(_("Row %(row)s: the code %(code)s appears twice in the file.") % {"row": number, "code": row["code"]})
@@ -265,10 +217,10 @@ def validate_rows(raw_rows: list[tuple[int, dict]]) -> tuple[list[dict], list[st
 def _file_rows(data: bytes) -> list[tuple[int, dict]]:
     """The data rows of a file as (row number as the spreadsheet shows it, cells by column); blank
     rows are skipped, and the header must name exactly the export's columns."""
-    table = _read_table(data)
+    table = tables.read_table(data)
     if not table:
         raise ValidationError(_("The file is empty."))
-    header = [str(_cell(name)) for name in table[0]]
+    header = [str(tables.cell_value(name)) for name in table[0]]
     missing = [column for column in COLUMNS if column not in header]
     unknown = [name for name in header if name and name not in COLUMNS]
     if missing or unknown:
@@ -277,7 +229,7 @@ def _file_rows(data: bytes) -> list[tuple[int, dict]]:
     rows = []
     for number, cells in enumerate(table[1:], start=2):
         raw = {name: cell for name, cell in zip(header, cells) if name}
-        if any(_cell(cell) != "" for cell in raw.values()):
+        if any(tables.cell_value(cell) != "" for cell in raw.values()):
             rows.append((number, raw))
     return rows
 

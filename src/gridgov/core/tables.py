@@ -11,12 +11,21 @@ a file we exported comes back (the catalogue's round trip).
 
 ``tests/test_exports_safe.py`` fails when code outside this module builds a CSV writer or a
 workbook itself, so a new export cannot skip this.
+
+Files coming in (the catalogue's round trip, the hotline's exports) are read here too
+(:func:`read_table`, :func:`cell_value`, :func:`row_messages`), so every upload accepts the same
+Excel and CSV flavours and reports its problems in the same row-numbered sentences.
 """
 import csv
 import datetime as dt
 import io
+import zipfile
 
+import openpyxl
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 #: How a cell a spreadsheet program would evaluate begins.
@@ -86,3 +95,53 @@ def xlsx_bytes(book: Workbook) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# -- reading ---------------------------------------------------------------------------------------
+def read_table(data: bytes) -> list[list]:
+    """The cells of an uploaded workbook (first sheet) or CSV file (UTF-8, or GB18030 as saved by a
+    Chinese Excel). Raises ValidationError, in the reader's language, for anything else."""
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            table = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, ValueError, OSError):
+            raise ValidationError(_("The file is not a readable Excel workbook."))
+        workbook.close()
+        return table
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return list(csv.reader(io.StringIO(data.decode(encoding))))
+        except UnicodeDecodeError:
+            continue
+        except csv.Error:
+            break
+    raise ValidationError(_("The file is neither an Excel workbook nor a UTF-8 or GB18030 CSV file."))
+
+
+def cell_value(value):
+    """A spreadsheet cell as Python: text stripped (and without the quote an export puts before
+    text that would be a formula), whole floats as integers and other floats as their shortest
+    text (a float 0.1 would otherwise become a decimal with many places); an empty cell is ``""``."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else repr(value)
+    return unquote(value.strip()) if isinstance(value, str) else value
+
+
+def row_messages(number: int, error: ValidationError) -> list[str]:
+    """A row's ValidationError (keyed by column name) as sentences naming the row and the column,
+    as the spreadsheet shows them."""
+    messages = []
+    for column, texts in error.message_dict.items():
+        for text in texts:
+            if column == NON_FIELD_ERRORS:
+                messages.append(_("Row %(row)s: %(message)s") % {"row": number, "message": text})
+            else:
+                messages.append(_("Row %(row)s, %(column)s: %(message)s") % {"row": number, "column": column,
+                                                                           "message": text})
+    return messages

@@ -14,7 +14,8 @@ import re
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 

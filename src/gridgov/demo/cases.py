@@ -1,6 +1,6 @@
 """The demo district's cases: about 3,000 over the last 90 days, replayed through the real services.
 
-Nothing here writes a case row itself. Every report goes through ``intake.report`` and every step
+Nothing here writes a case row itself. Every report goes through ``filing.report`` and every step
 through ``lifecycle`` / ``whistle`` with the real demo users as actors, inside ``clock.frozen``: the
 generator is a small discrete-event simulation. Each case is a *story* (a Python generator) that does
 one step at the current clock and yields the moment of its next step; a heap runs the stories in
@@ -24,7 +24,6 @@ through the actor's scope, saves it, appends a hash-chained timeline entry and r
 notify, about ten queries — so a case's history (six to eight transitions) costs some 60–70 ms of
 CPU on a small machine, and 3,000 cases a little over three minutes.
 """
-import contextlib
 import datetime as dt
 import heapq
 import io
@@ -40,7 +39,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from PIL import Image
 from shapely.geometry import Point, shape
@@ -48,17 +46,20 @@ from shapely.prepared import prep
 from tqdm import tqdm
 
 from gridgov.accounts.models import Role, RoleAssignment
+from gridgov.accounts.roles import LOCAL_DISPATCH_ROLES
 from gridgov.assessment.services import tally
 from gridgov.cases.models import OPEN_STATUSES, Case, Channel, Rating, Status
-from gridgov.cases.services import actors, intake, lifecycle, watch
+from gridgov.cases.services import filing, lifecycle, watch
 from gridgov.cases.services import whistle as whistles
 from gridgov.catalogue.models import Category
 from gridgov.core import clock
+from gridgov.core.errors import NotFound
 from gridgov.people.models import Person
+from gridgov.structure.codes import prefix
 from gridgov.structure.models import Compound, Department, Unit, UnitKind
 from gridgov.workdays.services import add_working_days
 
-from .services import DISTRICT, GIVEN, PASSWORD, SEED, SURNAMES
+from .seed import DISTRICT, GIVEN, PASSWORD, SEED, SURNAMES
 
 MINUTE, HOUR, DAY = dt.timedelta(minutes=1), dt.timedelta(hours=1), dt.timedelta(days=1)
 
@@ -99,7 +100,7 @@ STREET_PACES = {"510113002": 0.9, "510113102": 0.8, "510113104": 1.3, "510113106
 
 
 def _pace(unit_code: str) -> float:
-    return STREET_PACES.get(unit_code[:9], 1.0)
+    return STREET_PACES.get(prefix(unit_code, "street"), 1.0)
 
 
 def _weighted(rng: random.Random, pairs):
@@ -192,7 +193,7 @@ class World:
     residents: dict  # micro id -> [Person]
     users: dict  # username -> User
     names: dict  # street and community code -> short name
-    workers: dict  # unit code (micro or grid) -> User, mirroring intake.on_duty's first tiers
+    workers: dict  # unit code (micro or grid) -> User, mirroring filing.on_duty's first tiers
     dispatchers: dict  # street or community code -> its first dispatcher / staff (a main login first)
     departments: dict  # code -> Department
     department_users: dict  # department code -> User
@@ -208,14 +209,14 @@ class World:
     def worker_for(self, unit: Unit) -> User | None:
         if unit is None or len(unit.code) < 15:
             return None
-        return self.workers.get(unit.code) or self.workers.get(unit.code[:15])
+        return self.workers.get(unit.code) or self.workers.get(prefix(unit.code, "grid"))
 
     def dispatcher_for(self, queue: Unit) -> User:
         """Who works a queue: its community's staff, its street's dispatcher, or the district's."""
         return self.dispatchers.get(queue.code) or self.users["district_dispatcher"]
 
     def street_dispatcher_for(self, unit: Unit) -> User | None:
-        return self.dispatchers.get(unit.code[:9]) if len(unit.code) >= 9 else None
+        return self.dispatchers.get(prefix(unit.code, "street"))
 
 
 def _world(district_code: str) -> World:
@@ -236,7 +237,7 @@ def _world(district_code: str) -> World:
         elif unit.boundary:
             polygon = shape(unit.boundary)
             micros.append((unit, prep(polygon), polygon))
-            weights.append(1 if unit.code[:12] in villages else 3)  # urban communities report more
+            weights.append(1 if prefix(unit.code, "community") in villages else 3)  # urban communities report more
     compounds = defaultdict(list)
     for grid_id, name in Compound.objects.filter(grid__district_code=district_code).values_list("grid", "name"):
         compounds[grid_id].append(name)
@@ -254,7 +255,7 @@ def _world(district_code: str) -> World:
         user = by_pk[assignment.user_id]
         if assignment.role == Role.GRID_WORKER:
             workers.setdefault(assignment.unit.code, user)
-        elif assignment.role in (Role.STREET_DISPATCHER, Role.COMMUNITY_STAFF):
+        elif assignment.role in LOCAL_DISPATCH_ROLES:
             dispatchers.setdefault(assignment.unit.code, user)
         elif assignment.role == Role.DEPARTMENT_STAFF:
             department_users.setdefault(assignment.department.code, user)
@@ -321,8 +322,8 @@ def _plans(world: World, count: int, days: int, seed, end: dt.datetime) -> list[
     micro_index = {unit.pk: i for i, (unit, _p, _g) in enumerate(world.micros)}
     micros_of = defaultdict(list)
     for i, (unit, _p, _g) in enumerate(world.micros):
-        micros_of[unit.code[:15]].append(i)
-    urban = sorted({unit.code[:15] for (unit, _p, _g), w in zip(world.micros, world.micro_weights) if w > 1})
+        micros_of[prefix(unit.code, "grid")].append(i)
+    urban = sorted({prefix(unit.code, "grid") for (unit, _p, _g), w in zip(world.micros, world.micro_weights) if w > 1})
     hot_spots = [(grid, rng.choice([c for c, _w in grid_list if c.code in POPULAR]))
                  for grid in rng.sample(urban, min(HOT_SPOTS, len(urban)))]
     resident_person = world.resident.person
@@ -359,9 +360,9 @@ def _plans(world: World, count: int, days: int, seed, end: dt.datetime) -> list[
         point = None if rng.random() < NO_COORDINATES.get(channel, 0) else _point(rng, prepared, polygon)
         if duplicate_of is not None:
             point = _point(rng, prepared, polygon)
-        grid = world.grids[micro.code[:15]]
+        grid = world.grids[prefix(micro.code, "grid")]
         place = rng.choice(world.compounds.get(grid.pk) or [grid.short_name])
-        address = f"{world.names[micro.code[:9]]}{world.names[micro.code[:12]]}{place}"
+        address = f"{world.names[prefix(micro.code, 'street')]}{world.names[prefix(micro.code, 'community')]}{place}"
         plan = Plan(index=index, at=at, channel=channel, category=category, micro=micro, point=point,
                     address=address, duplicate_of=duplicate_of)
         detail = rng.choice(DETAILS)
@@ -395,7 +396,7 @@ def _plans(world: World, count: int, days: int, seed, end: dt.datetime) -> list[
             plan.title = f"{SENSOR_CATEGORIES.get(category.code, '感知设备告警')}：{place}"
         elif channel == Channel.LEADER:
             plan.reported_by = world.users["district_dispatcher"]
-            plan.title = f"领导交办：{world.names[micro.code[:12]]}{category.name}问题"
+            plan.title = f"领导交办：{world.names[prefix(micro.code, 'community')]}{category.name}问题"
         plans.append(plan)
     _stalls(plans, seed, end)
     return plans
@@ -451,7 +452,7 @@ class _Replay:
                 following = next(story)
             except StopIteration:
                 continue
-            except (ValidationError, PermissionDenied, Http404) as error:  # a story that went wrong stops there
+            except (ValidationError, PermissionDenied, NotFound) as error:  # a story that went wrong stops there
                 line = next((frame for frame in reversed(traceback.extract_tb(error.__traceback__))
                              if frame.filename == __file__), None)
                 self.errors.append(f"case {index} ({self.plans[index].channel}, line {line.lineno if line else '?'}: "
@@ -492,7 +493,7 @@ class _Replay:
 
     def report(self, rng, plan: Plan) -> Case:
         lat, lng = plan.point or (None, None)
-        return intake.report(
+        return filing.report(
             district=self.world.district, channel=plan.channel, title=plan.title, category=plan.category,
             description=plan.description, lat=lat, lng=lng, address=plan.address, reporter=plan.reporter,
             reported_by=plan.reported_by, contact_name=plan.contact_name, contact_phone=plan.contact_phone,
@@ -725,11 +726,11 @@ def generate_cases(count: int = 3000, days: int = 90, seed=SEED, progress: bool 
         world = _world(district_code)
         plans = _plans(world, count, days, seed, end)
         replay = _Replay(world, plans, seed, end, progress)
-        # Roles do not change during the replay: each user's are read once (when the services offer it).
-        remembered = getattr(actors, "remembered_roles", contextlib.nullcontext)
+        # Roles do not change during the replay: each user's are read once (the scope keeps them on
+        # the user objects of ``world``, which every step reuses).
         # The assessment tallies are rebuilt once at the end rather than updated per transition.
         with tally.deferred(district_code):
-            with clock.frozen(plans[0].at.astimezone(dt.timezone.utc)), remembered():
+            with clock.frozen(plans[0].at.astimezone(dt.timezone.utc)):
                 replay.run()
             if now is None:
                 report = watch.tick()

@@ -14,19 +14,29 @@ from django.contrib.auth.models import Permission, User
 from django.db import transaction
 
 from gridgov.accounts.models import Role, RoleAssignment
+from gridgov.accounts.roles import REVEAL_ROLES
 from gridgov.people.idnumber import make_id_number
 from gridgov.people.models import Person, SpecialGroup
 from gridgov.structure.divisions import import_divisions
 from gridgov.structure.grids import make_grids
 from gridgov.structure.models import (
-    Building, Compound, CompoundKind, Department, Household, PartyMembership, PartyOrg, PartyOrgKind, PartyRole, Unit,
+    Building,
+    Compound,
+    CompoundKind,
+    Department,
+    Household,
+    PartyMembership,
+    PartyOrg,
+    PartyOrgKind,
+    PartyRole,
+    Unit,
     UnitKind,
 )
 
-DISTRICT = "510113"
+from .cases import generate_cases
+from .seed import DISTRICT, GIVEN, PASSWORD, SEED, SURNAMES
+
 DIVISIONS = Path(__file__).parent / "data" / "divisions"
-PASSWORD = "gridgov-demo"
-SEED = 510113
 GRIDS, MICROGRIDS = 83, 420
 BRANCHES, GROUPS = 349, 832
 
@@ -44,8 +54,6 @@ DEPARTMENTS = [
     ("shuiwu", "青白江区水务局", "水务"),
 ]
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志强德文海燕春梅晓东小红成林云飞"
 COMPOUND_WORDS = ["锦苑", "华庭", "花园", "家园", "新居", "雅居", "佳苑", "嘉园", "馨苑", "丽都"]
 
 
@@ -219,7 +227,7 @@ class _Builder:
                                           department=chengguan if role == Role.DEPARTMENT_STAFF else None)
             if role == Role.DISTRICT_ADMIN:
                 user.user_permissions.add(*back_office)
-            if role in (Role.DISTRICT_ADMIN, Role.COMMUNITY_STAFF):
+            if role in REVEAL_ROLES:
                 user.user_permissions.add(reveal)
 
 
@@ -230,8 +238,6 @@ DEMO_USERNAMES = ["district_admin", "district_dispatcher", "street_dispatcher", 
 def load_demo(progress: bool = False, cases: int = 3000) -> dict:
     """Load the whole demo district in one transaction, with ``cases`` cases replayed over the last
     90 days (0: only the staff accounts the routing needs); returns the cases' summary counts."""
-    from .cases import generate_cases
-
     with transaction.atomic():
         import_divisions(DIVISIONS, DISTRICT, progress=progress)
         make_grids(DISTRICT, GRIDS, MICROGRIDS, seed=SEED, progress=progress)

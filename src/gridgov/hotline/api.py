@@ -19,9 +19,9 @@ from ninja import Field, Router, Schema
 from ninja.security import APIKeyHeader
 
 from gridgov.cases.services import lifecycle
-from gridgov.cases.services.lifecycle import InvalidTransition
 from gridgov.core import clock
 from gridgov.core.api import errors
+from gridgov.core.errors import InvalidTransition
 from gridgov.core.text import PlainText
 from gridgov.integrations.models import Integration, Kind
 
@@ -99,7 +99,7 @@ class RatingIn(Schema):
 
 def _filed(case, created: bool) -> dict:
     return {"order_no": case.external_id, "case": case.code, "created": created, "status": case.status,
-            "status_label": services.STATUS_WORDS.get(case.status, case.status)}
+            "status_label": services.status_word(case.status)}
 
 
 @router.post("/orders", response={200: Filed, 201: Filed, **errors(400, 403), 422: Refusal})

@@ -11,16 +11,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from gridgov.accounts.models import Role
+from gridgov.accounts.roles import HOTLINE_ROLES
 from gridgov.accounts.scope import visible
 from gridgov.cases.models import Case
 from gridgov.structure.models import Unit, UnitKind
 
 from . import services
 
-HOTLINE_ROLES = [Role.DISTRICT_ADMIN, Role.DISTRICT_DISPATCHER, Role.STREET_DISPATCHER]
 #: A row costs some 25 ms to file (intake routing, numbering, timeline, notifications): 2000 rows
 #: stay well inside the web server's 120 s timeout. Larger batches go through the command.
 MAX_WEB_ROWS = 2000

@@ -23,6 +23,7 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from gridgov.structure.codes import prefix
 from gridgov.structure.models import Building, Compound, Unit, UnitKind
 
 from .text import normalise, segmenter
@@ -141,9 +142,9 @@ def _within(code: str, allowed: set[str]) -> bool:
 def common_unit_code(codes: set[str]) -> str:
     """The deepest unit code (9, 12, 15 or 18 digits) every code starts with; '' if only the district."""
     best = ""
-    for length in (9, 12, 15, 18):
-        prefixes = {code[:length] for code in codes}
-        if len(prefixes) != 1 or any(len(code) < length for code in codes):
+    for kind in ("street", "community", "grid", "microgrid"):
+        prefixes = {prefix(code, kind) for code in codes}
+        if len(prefixes) != 1 or None in prefixes:
             break
         best = prefixes.pop()
     return best

@@ -16,14 +16,15 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 
-from gridgov.cases.services.callers import caller_district, channel_and_reporter
 from gridgov.accounts.scope import get_visible_or_404
 from gridgov.cases.models import Case, Channel
+from gridgov.cases.services.callers import caller_district, channel_and_reporter
 from gridgov.catalogue.models import Category
 from gridgov.core.api import errors
 from gridgov.core.text import PlainText
 
-from . import classify, duplicates, hotspots as hot, services
+from . import classify, duplicates, services
+from . import hotspots as hot
 from .address import resolve_address
 
 router = Router(tags=["intake"])

@@ -18,6 +18,14 @@ class IntakeConfig(AppConfig):
         register(Suggestion, Rule(unit_path="case__unit__code", personal=True))
         register(TrainingExample, Rule(unit_path="case__unit__code", personal=True))
 
+        from gridgov.cases.views.base import register_page_panel
+
+        from . import menu
+        from .duplicates import merge_offer
+
+        register_page_panel(merge_offer)
+        menu.register_entries()
+
         # The address index is built from the registry's names; any change to them rebuilds it.
         for model in (Unit, Compound, Building):
             post_save.connect(invalidate, sender=model, dispatch_uid=f"intake_address_saved_{model.__name__}")

@@ -20,52 +20,38 @@ where they are (their home grid, or the located point their own report carries) 
 public map of the neighbourhood would show.
 """
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.accounts.scope import STAFF_ROLES, scope_for, visible
+from gridgov.accounts.roles import STAFF_ROLES
+from gridgov.accounts.scope import scope_for, visible
+from gridgov.cases.actions import CaseAction
 from gridgov.cases.models import OPEN_STATUSES, Case, Status
-from gridgov.cases.services import intake, lifecycle
+from gridgov.cases.services import filing, lifecycle
 from gridgov.cases.services.following import coarse_place, own_reports_merged_into
 from gridgov.cases.services.locate import locate
 from gridgov.catalogue.models import Category
 from gridgov.core import clock
-from gridgov.structure.codes import subtree_q
+from gridgov.core.errors import NotFound
+from gridgov.core.geo import bounding_box, distance_m
+from gridgov.structure.codes import prefix, subtree_q
 from gridgov.structure.models import Unit
 
 from .address import resolve_address
 from .models import IntakeSettings
 from .text import similarity, text_of
 
-EARTH_RADIUS_M = 6_371_008.8
-METRES_PER_DEGREE = math.pi * EARTH_RADIUS_M / 180
 SAME_GRID_PROXIMITY = 0.75
 MAX_CANDIDATES = 500
 
 
-def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance in metres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lng2 - lng1) / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
-
-
-def bounding_box(lat: float, lng: float, radius_m: float) -> tuple[float, float, float, float]:
-    """(min lat, max lat, min lng, max lng) of a square around the point that holds the circle."""
-    dlat = radius_m / METRES_PER_DEGREE
-    dlng = radius_m / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
-    return lat - dlat, lat + dlat, lng - dlng, lng + dlng
-
-
 def _grid_code(unit) -> str | None:
-    return unit.code[:15] if unit is not None and len(unit.code) >= 15 else None
+    return prefix(unit.code, "grid") if unit is not None else None
 
 
 def similar_open_cases(district_code: str, category, lat, lng, text: str, at: dt.datetime | None = None, *,
@@ -102,7 +88,7 @@ def similar_open_cases(district_code: str, category, lat, lng, text: str, at: dt
     found = []
     for case in candidates[:MAX_CANDIDATES]:
         if has_point and case.lat is not None and case.lng is not None:
-            distance = haversine_m(lat, lng, case.lat, case.lng)
+            distance = distance_m(lat, lng, case.lat, case.lng)
             if distance > radius:
                 continue
             proximity = 1 - 0.5 * distance / radius
@@ -183,7 +169,7 @@ class Offer:
 
     @property
     def status_label(self) -> str:
-        return str(Status(self.status).label)
+        return Status.text(self.status)
 
 
 def offers(user, found: list[tuple[Case, float]]) -> list[Offer]:
@@ -238,7 +224,7 @@ def joinable(user, code: str) -> Case:
     scope = scope_for(user)
     master = Case.objects.filter(code=code).select_related("category").first()
     if master is None or not (scope.everything or master.district_code in scope.district_codes):
-        raise Http404
+        raise NotFound
     return master
 
 
@@ -251,6 +237,15 @@ def similar_to_case(case: Case, user=None) -> list[tuple[Case, float]]:
         return found
     allowed = set(visible(user, Case.objects.filter(pk__in=[c.pk for c, _s in found])).values_list("pk", flat=True))
     return [(c, s) for c, s in found if c.pk in allowed]
+
+
+def merge_offer(user, case: Case, forms) -> dict:
+    """The case page's merge offer (a panel the engine's page calls, registered in ``apps.py``): for
+    a dispatcher who may merge the case (``forms`` holds the merge action), the open cases it looks
+    like that they may see, each a merge target one tap away."""
+    if not any(form.action == CaseAction.MERGE for form in forms):
+        return {"similar": []}
+    return {"similar": similar_to_case(case, user)}
 
 
 def join(user, master: Case, *, title: str = "", description: str = "", lat=None, lng=None, address: str = "",
@@ -284,7 +279,7 @@ def join(user, master: Case, *, title: str = "", description: str = "", lat=None
                                 "case."), code="not_similar")
     district = Unit.objects.get(code=master.district_code)
     with transaction.atomic():
-        case = intake.report(district=district, channel=channel, title=title, category=master.category,
+        case = filing.report(district=district, channel=channel, title=title, category=master.category,
                              description=description, lat=lat, lng=lng, address=address, reporter=person,
                              reported_by=user, contact_name=contact_name, contact_phone=contact_phone, route=False,
                              unit=unit)

@@ -28,11 +28,11 @@ from gridgov.accounts.scope import get_visible_or_404, visible
 from gridgov.cases.models import Case, Status
 from gridgov.cases.services.callers import caller_district
 from gridgov.core import clock
-from gridgov.structure.codes import subtree_q
+from gridgov.core.geo import METRES_PER_DEGREE
+from gridgov.structure.codes import prefix, subtree_q
 from gridgov.structure.models import Unit, UnitKind
 
 from .address import common_unit_code
-from .duplicates import METRES_PER_DEGREE
 from .models import IntakeSettings
 
 
@@ -80,8 +80,7 @@ def _cell(lat: float, lng: float, size_m: float) -> tuple[int, int, int]:
 
 
 def _unit_place(case: Case) -> str:
-    code = case.unit.code
-    return code[:15] if len(code) >= 15 else code
+    return prefix(case.unit.code, "grid") or case.unit.code
 
 
 def hotspots(district_code: str, window_days: int | None = None, min_reports: int | None = None,

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.accounts.scope import ScopedQuerySet
 from gridgov.core import clock
 
 
@@ -39,6 +40,8 @@ class IntakeSettings(models.Model):
                                                       validators=[MinValueValidator(2)])
     hotspot_cell_m = models.PositiveIntegerField(_("hot-spot cell size (m)"), default=200,
                                                  validators=[MinValueValidator(20)])
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("intake settings")
@@ -97,6 +100,8 @@ class Suggestion(models.Model):
     alternatives = models.JSONField(_("top suggestions"), default=list, blank=True)
     at = models.DateTimeField(_("time"), default=clock.now)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at"]
         verbose_name = _("category suggestion")
@@ -127,6 +132,8 @@ class TrainingExample(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
                                    verbose_name=_("created by"))
     at = models.DateTimeField(_("time"), default=clock.now)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]

@@ -2,7 +2,7 @@
 
 :func:`report_free_text` is the intake path for a report that comes as words: it asks the
 classifier for the category, resolves a place from the address text when there are no
-coordinates, and files the case through :func:`gridgov.cases.services.intake.report`. When the
+coordinates, and files the case through :func:`gridgov.cases.services.filing.report`. When the
 reporter chose no category, the classifier's best guess is used; at or above the district's
 self-routing threshold the case routes itself like any other (small loop to the grid worker, big
 loop to its queue), below it the case waits, un-routed, in its street's queue for a dispatcher to
@@ -16,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gridgov.accounts.scope import get_visible_or_404
-from gridgov.cases.models import Case, Status
-from gridgov.cases.services import actors, deadlines, intake, lifecycle
-from gridgov.core import clock
+from gridgov.cases.actions import CaseAction
+from gridgov.cases.models import Case
+from gridgov.cases.services import filing, lifecycle
+from gridgov.catalogue.models import Category
 
 from . import classify
 from .address import Resolved, resolve_address
@@ -66,7 +66,7 @@ def report_free_text(*, district, channel: str, title: str, description: str = "
     else:
         category = top.category
         route = top.confidence >= IntakeSettings.for_district(district.code).auto_route_threshold
-    case = intake.report(district=district, channel=channel, title=title, category=category, description=description,
+    case = filing.report(district=district, channel=channel, title=title, category=category, description=description,
                          lat=lat, lng=lng, address=address, reporter=reporter, reported_by=reported_by,
                          contact_name=contact_name, contact_phone=contact_phone, reported_at=reported_at,
                          external_id=external_id, photos=photos, route=route,
@@ -82,37 +82,22 @@ def report_free_text(*, district, channel: str, title: str, description: str = "
         note = (_("Classified by the platform; routed itself.") if route
                 else _("Classified by the platform, not sure enough to route itself: a dispatcher should check the "
                        "category."))
-        lifecycle.record(locked, None, "classify", note=note, data={
+        lifecycle.record(locked, None, CaseAction.CLASSIFY, note=note, data={
             "category": top.category.code, "confidence": top.confidence, "model_version": suggestions.model_version,
             "routed": route, "address": resolved.matched if resolved else []})
         case = locked
     return FreeTextIntake(case, suggestions, suggestion, resolved, route and not chosen)
 
 
+@transaction.atomic
 def recategorise(actor, case: Case, category, note: str = "") -> Case:
-    """A dispatcher of the case's queue corrects its category while it waits in the queue: the
-    deadline follows the new category's limit, the timeline says what changed, and the case's text
-    under its new category becomes a training example."""
-    with transaction.atomic():
-        if actor is not None:
-            get_visible_or_404(actor, Case.objects.all(), pk=case.pk)
-        locked = Case.objects.select_for_update().select_related("category").get(pk=case.pk)
-        lifecycle.require_status(locked, Status.REPORTED, Status.ACCEPTED)
-        actors.require_dispatcher(actor, locked)
-        if not category.active or category.children.exists():
-            raise ValidationError(_("Choose a specific, active category."), code="category")
-        if category.pk == locked.category_id:
-            raise ValidationError(_("The case is already in this category."), code="category")
-        previous = locked.category
-        now = clock.now()
-        locked.category = category
-        locked.resolution_due = deadlines.resolution_due(locked)
-        locked.light = deadlines.light(locked, now)
-        locked.save()
-        lifecycle.record(locked, actor, "recategorise", now=now, note=note,
-                         data={"from": previous.code, "to": category.code,
-                               "resolution_due": locked.resolution_due.isoformat()})
-        TrainingExample.objects.create(text=text_of(locked.title, locked.description), category=category,
-                                       previous_category=previous, source=ExampleSource.CORRECTION, case=locked,
-                                       created_by=actor, at=now)
-        return locked
+    """The dispatcher's correction of a case's category (the lifecycle's ``recategorise``
+    transition), and the case's text under its new category kept as a training example — in the
+    same transaction, so that no correction is left without its example or the reverse."""
+    case = lifecycle.recategorise(actor, case, category, note)
+    # The entry just appended: the case's row lock, held until this block commits, keeps it the last.
+    entry = case.timeline.order_by("-seq").first()
+    TrainingExample.objects.create(text=text_of(case.title, case.description), category=category,
+                                   previous_category=Category.objects.get(code=entry.data["from"]),
+                                   source=ExampleSource.CORRECTION, case=case, created_by=actor, at=entry.at)
+    return case

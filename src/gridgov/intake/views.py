@@ -12,11 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import render
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from gridgov.accounts.models import RoleAssignment
-from gridgov.accounts.scope import scope_for, visible
-from gridgov.cases.services.actors import DISPATCH_ROLES
+from gridgov.accounts.roles import DISPATCH_ROLES
+from gridgov.accounts.scope import scope_for
 from gridgov.structure.models import Unit, UnitKind
 
 from . import hotspots as hot
@@ -38,10 +38,9 @@ def _places(user, place: Unit):
     if user.is_superuser:
         roots = list(Unit.objects.filter(kind=UnitKind.DISTRICT).values_list("code", flat=True))
     else:
-        roots = list(RoleAssignment.objects.filter(user=user, role__in=DISPATCH_ROLES)
-                     .values_list("unit__code", flat=True))
-    units = visible(user, Unit.objects.filter(Q(code__in=roots) | Q(parent__code__in=roots) | Q(pk=place.pk))
-                    .exclude(kind=UnitKind.MICROGRID)).order_by("code")
+        roots = scope_for(user).units_of(DISPATCH_ROLES)
+    units = (Unit.objects.visible_to(user).filter(Q(code__in=roots) | Q(parent__code__in=roots) | Q(pk=place.pk))
+             .exclude(kind=UnitKind.MICROGRID).order_by("code"))
     return list(units)
 
 

@@ -9,6 +9,8 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.accounts.scope import ScopedQuerySet
+
 
 class Kind(models.TextChoices):
     OPEN311 = "open311", _("Open311 GeoReport v2 client")
@@ -29,6 +31,8 @@ class Integration(models.Model):
     active = models.BooleanField(_("active"), default=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["district", "name"]

@@ -7,8 +7,14 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from gridgov.cases.services.lifecycle import case_changed
+        from . import menu
 
-        from .services import on_case_changed
+        menu.register_entries()
 
-        case_changed.connect(on_case_changed, dispatch_uid="gridgov.notifications")
+        from gridgov.cases.models import Case
+        from gridgov.core import journal
+
+        from .services import on_case_recorded
+
+        # After commit, for cases only: a change rolled back tells no one.
+        journal.changed.connect(on_case_recorded, sender=Case, dispatch_uid="gridgov.notifications")

@@ -1,8 +1,10 @@
 """Who is told what when a case moves, and the inbox itself.
 
-``on_case_changed`` listens to the lifecycle's ``case_changed`` signal; the worker calls
-:func:`notify` for near-due and overdue cases. Inbox rows are written in the case's transaction;
-external channels are called only after it commits, so a rolled-back change sends nothing.
+:func:`on_case_recorded` listens to the kernel journal's ``changed`` signal for cases
+(:mod:`gridgov.core.journal`), which is sent once the change has committed: a rolled-back change
+tells no one, and a message that fails cannot undo the change. The deadline watch's events (near
+due, overdue, not acknowledged in time) reach it the same way, as timeline entries. Any app may
+call :func:`notify` about its own objects.
 """
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -10,13 +12,14 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from gridgov.accounts.models import Role, RoleAssignment
+from gridgov.accounts.models import RoleAssignment
+from gridgov.accounts.roles import GRID_ROLES, QUEUE_NOTIFIED_ROLES
+from gridgov.cases.actions import CaseAction
+from gridgov.cases.models import AssignmentStatus
 from gridgov.core import clock
 
 from . import channels
 from .models import Kind, Notification
-
-DISPATCH_ROLES = [Role.DISTRICT_DISPATCHER, Role.STREET_DISPATCHER, Role.COMMUNITY_STAFF]
 
 
 def handlers(case) -> list[User]:
@@ -26,15 +29,15 @@ def handlers(case) -> list[User]:
     if case.handler_user_id:
         ids.add(case.handler_user_id)
     if case.handler_unit_id:
-        ids |= set(RoleAssignment.objects.filter(unit=case.handler_unit, role__in=[Role.GRID_WORKER, Role.GRID_LEADER])
+        ids |= set(RoleAssignment.objects.filter(unit=case.handler_unit, role__in=GRID_ROLES)
                    .values_list("user", flat=True))
-    departments = case.assignments.filter(status__in=["dispatched", "acknowledged"]).values("department")
+    departments = case.assignments.filter(status__in=AssignmentStatus.WORKING).values("department")
     ids |= set(RoleAssignment.objects.filter(department__in=departments).values_list("user", flat=True))
     return list(User.objects.filter(pk__in=ids, is_active=True))
 
 
 def dispatchers(case) -> list[User]:
-    ids = RoleAssignment.objects.filter(unit=case.queue, role__in=DISPATCH_ROLES).values("user")
+    ids = RoleAssignment.objects.filter(unit=case.queue, role__in=QUEUE_NOTIFIED_ROLES).values("user")
     return list(User.objects.filter(pk__in=ids, is_active=True))
 
 
@@ -57,10 +60,14 @@ def department_staff(departments) -> list[User]:
     return list(User.objects.filter(pk__in=ids, is_active=True))
 
 
-def notify(users, case, kind: str, text: str) -> None:
-    """Put ``text`` in each user's inbox now, and send it through the external channels on commit."""
+def notify(users, target, kind: str, text: str, at=None) -> None:
+    """Put ``text`` about ``target`` (a case, a unit, … or ``None``) in each user's inbox, dated
+    ``at`` (by default now), and send it through the external channels once the surrounding
+    transaction, if any, commits."""
     users = {u.pk: u for u in users}.values()
-    Notification.objects.bulk_create([Notification(user=u, case=case, kind=kind, text=text) for u in users])
+    at = at or clock.now()
+    Notification.objects.bulk_create([Notification(user=u, target=target, kind=kind, text=text, at=at)
+                                      for u in users])
 
     def send():
         for channel in channels.configured():
@@ -70,38 +77,49 @@ def notify(users, case, kind: str, text: str) -> None:
     transaction.on_commit(send)
 
 
-def _tell_progress(case, status_text, followed_text=None) -> None:
+def _tell_progress(case, at, status_text, followed_text=None) -> None:
     """Tell the reporter how far their case has got, and those who follow it (``followed_text``
     when it must read otherwise for them)."""
     notify(reporters(case), case, Kind.PROGRESS, _("Your case %(code)s “%(title)s”: %(status)s") % {
-        "code": case.code, "title": case.title, "status": status_text})
+        "code": case.code, "title": case.title, "status": status_text}, at)
     notify(followers(case), case, Kind.PROGRESS, _("The case %(code)s you follow (%(category)s): %(status)s") % {
-        "code": case.code, "category": case.category.plain_name, "status": followed_text or status_text})
+        "code": case.code, "category": case.category.plain_name, "status": followed_text or status_text}, at)
 
 
-def on_case_changed(sender, case, action, actor, entry, **kwargs):
-    """Map a transition to its messages. Texts are in the district's default language."""
+def on_case_recorded(sender, subject, action, actor, entry, **kwargs):
+    """Map a case's timeline entry to its messages, once it has committed. ``subject`` is the case
+    as the entry left it; each message is dated as the entry. Texts are in the district's default
+    language."""
+    case, at = subject, entry.at
     with translation.override(settings.LANGUAGE_CODE):
         label = f"{case.code} {case.title}"
-        if action == "dispatch":
-            notify(handlers(case), case, Kind.DISPATCH, _("New case for you: %(case)s") % {"case": label})
-            _tell_progress(case, _("dispatched for handling"))
-        elif action in ("report", "escalate", "reopen") and case.status in ("reported", "accepted") \
-                and not case.handler_user_id:
-            notify(dispatchers(case), case, Kind.QUEUE, _("New in your queue: %(case)s") % {"case": label})
-        elif action == "return":
+        if action == CaseAction.DISPATCH:
+            notify(handlers(case), case, Kind.DISPATCH, _("New case for you: %(case)s") % {"case": label}, at)
+            _tell_progress(case, at, _("dispatched for handling"))
+        elif action in (CaseAction.REPORT, CaseAction.ESCALATE, CaseAction.REOPEN) \
+                and case.status in ("reported", "accepted") and not case.handler_user_id:
+            notify(dispatchers(case), case, Kind.QUEUE, _("New in your queue: %(case)s") % {"case": label}, at)
+        elif action == CaseAction.RETURN:
             notify(dispatchers(case), case, Kind.RETURNED, _("Returned: %(case)s — %(reason)s") % {
-                "case": label, "reason": entry.note})
-        elif action == "supervise":
-            notify(handlers(case), case, Kind.SUPERVISED, _("Supervised by the upper level: %(case)s") % {"case": label})
-        elif action == "whistle":
+                "case": label, "reason": entry.note}, at)
+        elif action == CaseAction.SUPERVISE:
+            notify(handlers(case), case, Kind.SUPERVISED, _("Supervised by the upper level: %(case)s") % {"case": label}, at)
+        elif action == CaseAction.WHISTLE:
             called = case.whistles.first().calls.values("department")
             notify(department_staff(called), case, Kind.WHISTLE, _("Whistle: report in to %(case)s within %(minutes)s "
-                                                                   "minutes") % {"case": label, "minutes": entry.data["limit_minutes"]})
-        if action in ("accept", "reject", "handle", "close", "reopen"):
-            status = {"accept": _("accepted"), "reject": _("not accepted"), "handle": _("handled"),
-                      "close": _("closed — please rate it"), "reopen": _("reopened")}[action]
-            _tell_progress(case, status, _("closed") if action == "close" else None)
+                                                                   "minutes") % {"case": label, "minutes": entry.data["limit_minutes"]}, at)
+        elif action == CaseAction.NEAR_DUE:
+            notify(handlers(case), case, Kind.NEAR_DUE, _("Near due: %(case)s") % {"case": label}, at)
+        elif action == CaseAction.OVERDUE:
+            notify(handlers(case) + dispatchers(case), case, Kind.OVERDUE, _("Overdue: %(case)s") % {"case": label}, at)
+        elif action == CaseAction.RESPONSE_OVERDUE:
+            notify(handlers(case) + dispatchers(case), case, Kind.OVERDUE,
+                   _("Not acknowledged in time: %(case)s") % {"case": label}, at)
+        progress = {CaseAction.ACCEPT: _("accepted"), CaseAction.REJECT: _("not accepted"),
+                    CaseAction.HANDLE: _("handled"), CaseAction.CLOSE: _("closed — please rate it"),
+                    CaseAction.REOPEN: _("reopened")}
+        if action in progress:
+            _tell_progress(case, at, progress[action], _("closed") if action == CaseAction.CLOSE else None)
 
 
 def unread(user):

@@ -16,7 +16,7 @@ PAGE_SIZE = 30
 
 @login_required
 def inbox(request):
-    rows = request.user.notifications.select_related("case").order_by(F("read_at").asc(nulls_first=True), "-at", "-pk")
+    rows = request.user.notifications.prefetch_related("target").order_by(F("read_at").asc(nulls_first=True), "-at", "-pk")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {"page": page, "unread": unread(request.user).count()})
 
@@ -34,12 +34,11 @@ def read(request):
 
 @login_required
 def open_notification(request, pk):
-    """Follow a notification to its case, marking it read on the way."""
+    """Follow a notification to its target's page, marking it read on the way (back to the inbox
+    when it has none)."""
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
     mark_read(request.user, [notification.pk])
-    if notification.case_id is None:
-        return redirect("inbox")
-    return redirect("case", code=notification.case.code)
+    return redirect(notification.url or "inbox")
 
 
 @login_required

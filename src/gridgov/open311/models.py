@@ -7,6 +7,7 @@ reporter's other details, so that the GeoReport answers can give them back.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.accounts.scope import ScopedQuerySet
 from gridgov.core.crypto import EncryptedTextField
 
 
@@ -22,6 +23,8 @@ class ServiceRequest(models.Model):
     account_id = models.CharField(_("account ID"), max_length=100, blank=True)
     device_id = models.CharField(_("device ID"), max_length=100, blank=True)
     created = models.DateTimeField(_("received"))
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]

@@ -4,7 +4,7 @@
 - A *service* is an offered matter: an active leaf category of the catalogue whose classes above
   it are active too; its *group* is its top-level class.
 - A *service request* is a case filed through Open311 (channel ``open311``): ``POST requests``
-  calls :func:`gridgov.cases.services.intake.report`, so the case is located, numbered, given its
+  calls :func:`gridgov.cases.services.filing.report`, so the case is located, numbered, given its
   deadline and routed like any other; its ``service_request_id`` is the case code. Only cases filed
   through Open311 are answered by ``GET requests``: cases from the hotline, the resident app or
   patrols may carry personal details their reporters never agreed to publish.
@@ -29,10 +29,11 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.catalogue.models import Category
-from gridgov.cases.models import OPEN_STATUSES, Assignment, Case, Channel, Level, Status, TimelineEntry
-from gridgov.cases.services import deadlines, intake
-from gridgov.cases.services.lifecycle import ACTIVE_ASSIGNMENT, REJECT_REASONS
+from gridgov.cases.actions import CaseAction
+from gridgov.cases.models import OPEN_STATUSES, Case, Channel, Status, TimelineEntry
+from gridgov.cases.services import deadlines, filing, handling
+from gridgov.cases.services.lifecycle import REJECT_REASONS
+from gridgov.catalogue.models import Category, class_code_of
 from gridgov.core import clock
 from gridgov.integrations.models import Integration, Kind
 from gridgov.structure.models import Unit, UnitKind
@@ -44,9 +45,10 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 MAX_RESULTS = 1000  # "Default query limit is a span of 90 days or first 1000 requests returned"
 MAX_SPAN = dt.timedelta(days=90)
 MAX_DESCRIPTION = 4000  # "free form text limited to 4,000 characters"
-CLOSED_STATUSES = [Status.CLOSED, Status.REJECTED]
+CLOSED_STATUSES = Status.FINISHED
 # Timeline steps whose notes explain a status to the public (see _notes).
-NOTE_ACTIONS = ["handle", "verify", "close", "reopen", "reject", "suspend"]
+NOTE_ACTIONS = [CaseAction.HANDLE, CaseAction.VERIFY, CaseAction.CLOSE, CaseAction.REOPEN, CaseAction.REJECT,
+                CaseAction.SUSPEND]
 
 
 class Open311Error(Exception):
@@ -132,7 +134,7 @@ def service_list() -> Arr:
     return Arr("service", [Obj(
         service_code=category.code, service_name=category.name, description=category.plain_name,
         metadata=True, type="realtime", keywords=", ".join(category.keywords.split()),
-        group=groups.get(category.code[:2], ""),
+        group=groups.get(class_code_of(category.code), ""),
     ) for category in categories])
 
 
@@ -190,17 +192,6 @@ def _attributes(params) -> tuple[dict, list[str]]:
         else:  # attributes of other servers' definitions (FixMyStreet cobrands send some): kept
             values[code[:100]] = given if match.group(2) or len(given) > 1 else given[0]
     return values, errors
-
-
-def _title(attributes: dict, description: str, category) -> str:
-    """The case title: the ``title`` attribute, else the description's first line (FixMyStreet's
-    "title: …" label dropped), else the service name."""
-    title = attributes.get("title", "")
-    if not title:
-        first = next((line.strip() for line in description.splitlines() if line.strip()), "")
-        title = re.sub(r"^title:\s*", "", first, flags=re.IGNORECASE)
-    title = title or category.name
-    return title if len(title) <= 120 else title[:119] + "…"
 
 
 def _contact_name(first: str, last: str) -> str:
@@ -274,8 +265,8 @@ def create(params, files=()) -> ServiceRequest:
                         if part)
     try:
         with transaction.atomic():
-            case = intake.report(
-                district=district, channel=Channel.OPEN311, title=_title(attributes, description, category),
+            case = filing.report(
+                district=district, channel=Channel.OPEN311, title=filing.title_for(attributes.get("title", ""), description, category.name),
                 category=category, description=description, lat=lat, lng=lng, address=address[:200],
                 contact_name=_contact_name(_param(params, "first_name"), _param(params, "last_name")),
                 contact_phone=_param(params, "phone")[:50], external_id=token, photos=files)
@@ -410,8 +401,7 @@ def _loaded(cases):
     """Cases with what their representation reads, in a fixed number of queries."""
     return cases.select_related("category", "unit", "queue", "handler_unit", "open311_request").prefetch_related(
         Prefetch("timeline", TimelineEntry.objects.filter(action__in=NOTE_ACTIONS).order_by("seq"), to_attr="notes"),
-        Prefetch("assignments", Assignment.objects.filter(lead=True, status__in=ACTIVE_ASSIGNMENT)
-                 .select_related("department").order_by("-dispatched_at"), to_attr="leads"),
+        handling.lead_prefetch(),
     ).annotate(last_change=Subquery(TimelineEntry.objects.filter(case=OuterRef("pk")).order_by("-seq")
                                     .values("at")[:1]))
 
@@ -435,14 +425,6 @@ def _masters(cases) -> dict[int, Case]:
     return masters
 
 
-def _unit_names(cases) -> dict[str, str]:
-    """Names of the units the answers name: each case's location path and handling grid or community."""
-    wanted = set()
-    for case in cases:
-        wanted |= {case.unit.code[:n] for n in (6, 9, 12, 15, 18) if n <= len(case.unit.code)}
-    return dict(Unit.objects.filter(code__in=wanted).values_list("code", "name"))
-
-
 def _notes(case) -> str:
     """status_notes: what explains the case's status to the public.
 
@@ -451,32 +433,18 @@ def _notes(case) -> str:
     platform's finer status (accepted, dispatched, acknowledged, handled …)."""
     entries = case.notes
     if case.status == Status.CLOSED:
-        since = entries[max((i for i, e in enumerate(entries) if e.action == "reopen"), default=-1) + 1:]
+        since = entries[max((i for i, e in enumerate(entries) if e.action == CaseAction.REOPEN), default=-1) + 1:]
         done = [e.note for e in since
-                if e.note and (e.action == "handle" or (e.action == "verify" and e.data.get("passed")))]
-        closing = [e.note for e in since if e.note and e.action == "close"]
-        return (done or closing or [str(Status(case.status).label)])[-1]
+                if e.note and (e.action == CaseAction.HANDLE or (e.action == CaseAction.VERIFY and e.data.get("passed")))]
+        closing = [e.note for e in since if e.note and e.action == CaseAction.CLOSE]
+        return (done or closing or [Status.text(case.status)])[-1]
     if case.status == Status.REJECTED:
-        note = next((e.note for e in reversed(entries) if e.action == "reject" and e.note), "")
+        note = next((e.note for e in reversed(entries) if e.action == CaseAction.REJECT and e.note), "")
         return note or _("Not accepted: %(reason)s.") % {"reason": REJECT_REASONS.get(case.reject_reason, "")}
     if case.status == Status.SUSPENDED:
-        note = next((e.note for e in reversed(entries) if e.action == "suspend" and e.note), "")
-        return _("Suspended: %(reason)s") % {"reason": note} if note else str(Status(case.status).label)
-    return str(Status(case.status).label)
-
-
-def _agency(case, names: dict[str, str]) -> str:
-    """agency_responsible: the lead department; else the grid or community handling the case;
-    else the unit whose dispatchers hold it."""
-    if case.leads:
-        return case.leads[0].department.name
-    if case.handler_unit_id:
-        return case.handler_unit.name
-    if case.handler_user_id:
-        length = 15 if case.level == Level.GRID else 12 if case.level == Level.COMMUNITY else 0
-        if length and len(case.unit.code) >= length:
-            return names.get(case.unit.code[:length], case.queue.name)
-    return case.queue.name
+        note = next((e.note for e in reversed(entries) if e.action == CaseAction.SUSPEND and e.note), "")
+        return _("Suspended: %(reason)s") % {"reason": note} if note else Status.text(case.status)
+    return Status.text(case.status)
 
 
 def _notice(case) -> str:
@@ -490,13 +458,13 @@ def _notice(case) -> str:
 
 def _expected(case) -> str | None:
     """The deadline; none for a rejected case, nor while one is suspended (its clock is stopped)."""
-    return None if case.status in (Status.REJECTED, Status.SUSPENDED) else w3c(case.resolution_due)
+    return None if case.status in Status.CLOCK_STOPPED else w3c(case.resolution_due)
 
 
 def represent(cases, extensions: bool = False) -> Arr:
     """``service_requests/request`` for each case, all fields in the spec's order."""
     masters = _masters(cases)
-    names = _unit_names(list(cases) + list(masters.values()))
+    names = handling.unit_names(list(cases) + list(masters.values()))
     rows = []
     for case in cases:
         master = masters[case.pk]
@@ -508,8 +476,7 @@ def represent(cases, extensions: bool = False) -> Arr:
             updated = master.closed_at
         else:
             updated = max(c.last_change or c.reported_at for c in (case, master))
-        location = [names[case.unit.code[:n]] for n in (18, 15, 12, 9, 6)
-                    if n <= len(case.unit.code) and case.unit.code[:n] in names]
+        location = [names[code] for code in reversed(handling.path_codes(case.unit.code)) if code in names]
         row = Obj(
             service_request_id=case.code,
             status="open" if master.status in OPEN_STATUSES else "closed",
@@ -517,7 +484,7 @@ def represent(cases, extensions: bool = False) -> Arr:
             service_name=case.category.name,
             service_code=case.category.code,
             description=case.description,
-            agency_responsible=_agency(master, names),
+            agency_responsible=handling.handled_by(master, names),
             service_notice=_notice(case),
             requested_datetime=w3c(case.reported_at),
             updated_datetime=w3c(updated),

@@ -7,6 +7,10 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self):
+        from . import menu
+
+        menu.register_entries()
+
         from gridgov.accounts.scope import Rule, register
         from gridgov.structure.models import PartyMembership
 

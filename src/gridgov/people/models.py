@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.accounts.scope import ScopedQuerySet
 from gridgov.core.crypto import EncryptedTextField, keyed_hash, mask_id_number, mask_phone
 from gridgov.structure.models import Household, Unit
 
@@ -52,6 +53,8 @@ class Person(models.Model):
     is_party_member = models.BooleanField(_("party member"), default=False)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                 related_name="person", verbose_name=_("account"))
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit__code", "name"]
@@ -123,6 +126,8 @@ class RevealLog(models.Model):
     query_hash = models.CharField(_("searched number (keyed hash)"), max_length=64, blank=True)
     result_count = models.PositiveIntegerField(_("people found"), null=True, blank=True)
     at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from gridgov.accounts.scope import get_visible_or_404, visible
 from gridgov.core.crypto import keyed_hash
 
-from .idnumber import FORMAT as ID_FORMAT, validate_id_number
+from .idnumber import FORMAT as ID_FORMAT
+from .idnumber import validate_id_number
 from .models import PHONE_RE, Person, RevealLog
 
 REVEAL_PERMISSION = "people.reveal_personal_data"

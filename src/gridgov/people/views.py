@@ -8,12 +8,12 @@ page here carries personal data and is answered ``no_store``.
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.accounts.scope import get_visible_or_404, visible
+from gridgov.core.errors import NotFound
 
 from .caching import no_store
 from .forms import NumberSearchForm, PeopleFilterForm
@@ -88,7 +88,7 @@ def person_reveal(request, pk):
         return _reveal_result(request, error=" ".join(error.messages), status=400)
     except PermissionDenied as error:
         return _reveal_result(request, error=str(error) or _("You are not allowed to do this."), status=403)
-    except Http404:
+    except NotFound:
         return _reveal_result(request, error=_("This person is not in your area."), status=404)
     return _reveal_result(request, value=value)
 

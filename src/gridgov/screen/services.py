@@ -1,7 +1,7 @@
 """The command screen's data (一屏统调): everything the wall draws for one unit, as one dict.
 
 Who may open it: district administrators and dispatchers, street dispatchers and community staff
-(:data:`SCREEN_ROLES`); each starts at the highest unit of those roles (:func:`root_unit`) and
+(:data:`~gridgov.accounts.roles.SCREEN_ROLES`); each starts at the highest unit of those roles (:func:`root_unit`) and
 drills down through units the scope lets them see (:func:`unit_for`, ``get_visible_or_404``).
 
 Where each panel comes from:
@@ -11,7 +11,7 @@ Where each panel comes from:
 * the 30-day trend and the top categories: the tallies grouped by day and by category;
 * the live panels — open cases by status and traffic light, per child, the overdue (red) list and
   today's intake by channel — read the case table through its indexed columns (status and light,
-  reported_at), always through ``visible``;
+  reported_at), always through the scope (``Case.objects.visible_to``);
 * hot spots: the intake service, over the cases the user may see.
 """
 import datetime as dt
@@ -19,27 +19,26 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Sum
 from django.db.models.functions import Substr
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
-from gridgov.accounts.models import Role
-from gridgov.accounts.scope import get_visible_or_404, scope_for, visible
+from gridgov.accounts.roles import SCREEN_ROLES
+from gridgov.accounts.scope import get_visible_or_404, scope_for
 from gridgov.assessment.models import Tally
 from gridgov.assessment.services import scoring
-from gridgov.assessment.services.board import GROUPS, Subject, board, figures_for, sums
 from gridgov.assessment.services.figures import BY_KEY, FIGURES, RATES, compute
 from gridgov.assessment.services.periods import Period
+from gridgov.assessment.services.totals import GROUPS, Subject, board, figures_for, sums
 from gridgov.cases.models import OPEN_STATUSES, Case, Channel, Light, Status
 from gridgov.catalogue.models import Category
 from gridgov.core import clock
+from gridgov.core.errors import NotFound
 from gridgov.intake.hotspots import visible_hotspots
 from gridgov.structure.codes import KIND_LENGTHS, subtree_q
 from gridgov.structure.models import Unit, UnitKind
 
-SCREEN_ROLES = {Role.DISTRICT_ADMIN, Role.DISTRICT_DISPATCHER, Role.STREET_DISPATCHER, Role.COMMUNITY_STAFF}
 DEFAULT_FIGURE = "on_time_rate"
 #: The unit's own figures shown as headline tiles (the chosen map figure is added when different).
 HEADLINE_FIGURES = ["response_rate", "on_time_rate", "satisfaction_rate", "within_grid"]
@@ -66,13 +65,14 @@ def root_unit(user) -> Unit:
     district dispatcher's district, a street dispatcher's street); for a superuser the first
     district."""
     _require(user)
-    if scope_for(user).everything:
+    scope = scope_for(user)
+    if scope.everything:
         unit = Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("code").first()
     else:
-        units = Unit.objects.filter(role_assignments__user=user, role_assignments__role__in=SCREEN_ROLES)
-        unit = min(units, key=lambda u: (len(u.code), u.code), default=None)
+        roots = scope.roots(SCREEN_ROLES)  # broadest first
+        unit = Unit.objects.filter(code=roots[0]).first() if roots else None
     if unit is None:
-        raise Http404
+        raise NotFound
     return unit
 
 
@@ -104,10 +104,10 @@ def screen_url(code: str) -> str:
 # -- the panels ---------------------------------------------------------------------------------
 def _cases(user, unit: Unit):
     """The cases located in ``unit``'s subtree that ``user`` may see."""
-    rows = Case.objects.filter(district_code=unit.district_code)
+    rows = Case.objects.visible_to(user).filter(district_code=unit.district_code)
     if unit.kind != UnitKind.DISTRICT:
         rows = rows.filter(subtree_q("unit__code", unit.code))
-    return visible(user, rows)
+    return rows
 
 
 def _tallies(unit: Unit, start: dt.date, end: dt.date):
@@ -135,7 +135,7 @@ def live_counts(user, unit: Unit, child_length: int | None) -> dict:
             child["red"] += row["n"]
     return {
         "open": sum(by_status.values()),
-        "by_status": [{"key": s, "label": str(Status(s).label), "count": by_status[s]} for s in OPEN_STATUSES],
+        "by_status": [{"key": s, "label": Status.text(s), "count": by_status[s]} for s in OPEN_STATUSES],
         "by_light": [{"key": light, "label": str(Light(light).label), "count": by_light[light]}
                      for light in Light.values],
         "children": children,
@@ -233,7 +233,7 @@ def hotspots(user, unit: Unit, limit: int = HOTSPOT_LIMIT) -> list[dict]:
 def breadcrumb(user, unit: Unit) -> list[dict]:
     """District down to the unit; ancestors are linked only when the user may open them."""
     ancestors = list(unit.ancestors())
-    allowed = set(visible(user, unit.ancestors()).values_list("code", flat=True))
+    allowed = set(unit.ancestors().visible_to(user).values_list("code", flat=True))
     return [{"code": a.code, "name": a.short_name, "url": screen_url(a.code) if a.code in allowed else None}
             for a in ancestors] + [{"code": unit.code, "name": unit.short_name, "url": None}]
 
@@ -253,7 +253,7 @@ def screen_data(user, unit: Unit, figure: str = DEFAULT_FIGURE, now: dt.datetime
     weights = scoring.weights(district, "unit")
 
     child_kind = unit.child_kind
-    children = list(visible(user, unit.children.all())) if child_kind else []
+    children = list(unit.children.visible_to(user)) if child_kind else []
     # A micro-grid has nothing below it: its map is itself.
     regions, region_kind = (children, child_kind) if children else ([unit], unit.kind)
     live = live_counts(user, unit, KIND_LENGTHS[region_kind])

@@ -6,11 +6,13 @@ Both answer through the scope: a unit outside it is 404, a user without a screen
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
+
+from gridgov.core.errors import NotFound
 
 from . import services
 
@@ -95,7 +97,7 @@ def screen_data(request, code):
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     except PermissionDenied as refused:
         return _error(refused, 403)
-    except Http404:
+    except NotFound:
         return _error(_("No such unit in your scope."), 404)
     except ValidationError as invalid:
         return _error(" ".join(invalid.messages), 400)

@@ -7,6 +7,10 @@ class StructureConfig(AppConfig):
     verbose_name = _("Structure")
 
     def ready(self):
+        from . import menu
+
+        menu.register_entries()
+
         from gridgov.accounts.scope import Rule, register
 
         from .models import Building, Compound, Department, Household, PartyOrg, Unit

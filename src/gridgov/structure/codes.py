@@ -11,6 +11,20 @@ from django.db.models import Q
 KIND_LENGTHS = {"district": 6, "street": 9, "community": 12, "grid": 15, "microgrid": 18}
 LENGTH_KINDS = {length: kind for kind, length in KIND_LENGTHS.items()}
 KIND_ORDER = list(KIND_LENGTHS)
+#: Every prefix a unit code has a name for: the unit kinds, and the province and city the district
+#: is in (the first two and four digits of an official division code; no unit of ours is either).
+PREFIX_LENGTHS = {"province": 2, "city": 4, **KIND_LENGTHS}
+
+
+def prefix(code: str, kind: str) -> str | None:
+    """The code of the ``kind`` unit that ``code`` lies in — the code itself when it is of that
+    kind — or None when ``code`` is above that kind (a street's code has no grid).
+
+    ``kind`` is a unit kind, ``"province"``, or a case's level (grid, community, street, district:
+    the same words). Every cut of a unit code goes through here, so that "the street of a case"
+    is written once and a code too short for the question answers None instead of itself."""
+    length = PREFIX_LENGTHS[kind]
+    return code[:length] if len(code) >= length else None
 
 
 def next_prefix(code: str) -> str:
@@ -41,13 +55,13 @@ def kind_of(code: str) -> str:
 def parent_code(code: str) -> str | None:
     """The code of the unit directly above, or None for a district."""
     index = KIND_ORDER.index(kind_of(code))
-    return None if index == 0 else code[: KIND_LENGTHS[KIND_ORDER[index - 1]]]
+    return None if index == 0 else prefix(code, KIND_ORDER[index - 1])
 
 
 def ancestor_codes(code: str) -> list[str]:
     """Codes from the district down to (not including) ``code``."""
     index = KIND_ORDER.index(kind_of(code))
-    return [code[: KIND_LENGTHS[k]] for k in KIND_ORDER[:index]]
+    return [prefix(code, kind) for kind in KIND_ORDER[:index]]
 
 
 def child_kind(kind: str) -> str | None:

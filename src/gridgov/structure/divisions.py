@@ -16,10 +16,11 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from . import codes
 from .models import Unit, UnitKind
 
 # Columns that hold an ancestor's code, and that code's length: the ancestor code must start the row's code.
-ANCESTOR_COLUMNS = {"provinceCode": 2, "cityCode": 4, "areaCode": 6, "streetCode": 9}
+ANCESTOR_COLUMNS = {"provinceCode": "province", "cityCode": "city", "areaCode": "district", "streetCode": "street"}
 COMMITTEE_SUFFIXES = ("居民委员会", "村民委员会", "居委会", "村委会")
 VILLAGE_COMMITTEE_SUFFIXES = ("村民委员会", "村委会")
 
@@ -72,7 +73,7 @@ def _row_problem(layout: Layout, row: list[str]) -> str | None:
     if not name.strip():
         return _("the name is empty")
     for column, value in zip(layout.columns[2:], row[2:]):
-        if value != code[: ANCESTOR_COLUMNS[column]]:
+        if value != codes.prefix(code, ANCESTOR_COLUMNS[column]):
             return _("%(column)s %(value)r does not match the code %(code)s") % {
                 "column": column, "value": value, "code": code}
     return None
@@ -132,9 +133,9 @@ def import_divisions(source: Path, district_code: str, progress: bool = False) -
     streets = _read(source, STREETS, district_code, progress)
     villages = _read(source, VILLAGES, district_code, progress)
     for code, (line, _name) in villages.items():
-        if code[:9] not in streets:
+        if codes.prefix(code, "street") not in streets:
             raise _refusal(source / VILLAGES.filename, line, _("street %(street)s is not in %(file)s") % {
-                "street": code[:9], "file": STREETS.filename})
+                "street": codes.prefix(code, "street"), "file": STREETS.filename})
 
     with transaction.atomic():
         existing = {unit.code: unit for unit in Unit.objects.subtree(district_code).filter(
@@ -146,7 +147,7 @@ def import_divisions(source: Path, district_code: str, progress: bool = False) -
             units[code] = _upsert(existing, code, UnitKind.STREET, name, name, district, is_town=is_town_name(name))
         for code, (_line, name) in villages.items():
             short = community_short_name(name)
-            _upsert(existing, code, UnitKind.COMMUNITY, name, short, units[code[:9]],
+            _upsert(existing, code, UnitKind.COMMUNITY, name, short, units[codes.prefix(code, "street")],
                     is_village=is_village_name(name, short))
     return summary_line(district_code)
 

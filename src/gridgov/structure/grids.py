@@ -24,6 +24,7 @@ from shapely.geometry import MultiPoint, Polygon, mapping, shape
 from shapely.ops import voronoi_diagram
 from tqdm import tqdm
 
+from . import codes
 from .models import Unit, UnitKind
 
 DECIMALS = 6  # about 0.1 m; more would be false precision
@@ -157,8 +158,8 @@ def _draw_structure(district: Unit, units: list[Unit], seed: int) -> None:
     if not district.boundary:
         if district.code in DISTRICT_CENTRES:
             lat, lng = DISTRICT_CENTRES[district.code]
-        elif district.code[:2] in PROVINCE_CENTRES:
-            lat, lng = PROVINCE_CENTRES[district.code[:2]]
+        elif codes.prefix(district.code, "province") in PROVINCE_CENTRES:
+            lat, lng = PROVINCE_CENTRES[codes.prefix(district.code, "province")]
         else:
             raise GridError(_("No position is known for %(district)s, so no outline can be drawn.") % {
                 "district": district})

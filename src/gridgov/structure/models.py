@@ -1,7 +1,10 @@
 """The district's structure: the unit tree, places, departments and the party organisation."""
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from gridgov.accounts.scope import ScopedQuerySet
 
 from . import codes
 
@@ -14,7 +17,7 @@ class UnitKind(models.TextChoices):
     MICROGRID = "microgrid", _("Micro-grid")
 
 
-class UnitQuerySet(models.QuerySet):
+class UnitQuerySet(ScopedQuerySet):
     def subtree(self, code: str):
         """The unit with this code and everything below it (an index range scan)."""
         return self.filter(codes.subtree_q("code", code))
@@ -56,6 +59,9 @@ class Unit(models.Model):
     def __str__(self):
         return f"{self.short_name} ({self.code})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("unit", args=[self.code])
+
     def clean(self):
         try:
             kind = codes.kind_of(self.code)
@@ -68,7 +74,7 @@ class Unit(models.Model):
             raise ValidationError({"parent": _("The parent must be the unit whose code starts this one's.")})
 
     def save(self, *args, **kwargs):
-        self.district_code = self.code[:6]
+        self.district_code = codes.prefix(self.code, "district")
         super().save(*args, **kwargs)
 
     def subtree(self):
@@ -90,6 +96,8 @@ class Department(models.Model):
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=20)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["district", "code"]
@@ -124,6 +132,8 @@ class Compound(models.Model):
         help_text=_("An assigned party-building instructor (党建指导员) gives the compound work coverage."),
     )
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["grid__code", "name"]
         verbose_name = _("compound")
@@ -147,6 +157,8 @@ class Building(models.Model):
     floors = models.PositiveSmallIntegerField(_("floors"), default=6)
     entrances = models.PositiveSmallIntegerField(_("entrances"), default=1)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["compound", "name"]
         verbose_name = _("building")
@@ -162,6 +174,8 @@ class Household(models.Model):
     building = models.ForeignKey(Building, models.CASCADE, related_name="households", verbose_name=_("building"))
     entrance = models.PositiveSmallIntegerField(_("entrance"), default=1)
     room = models.CharField(_("room"), max_length=20)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["building", "entrance", "room"]
@@ -199,6 +213,8 @@ class PartyOrg(models.Model):
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="party_orgs", verbose_name=_("unit"))
     compounds = models.ManyToManyField(Compound, blank=True, related_name="party_orgs", verbose_name=_("covered compounds"))
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["unit__code", "kind", "name"]
         verbose_name = _("party organisation")
@@ -218,6 +234,8 @@ class PartyMembership(models.Model):
     org = models.ForeignKey(PartyOrg, models.CASCADE, related_name="memberships", verbose_name=_("party organisation"))
     person = models.ForeignKey("people.Person", models.CASCADE, related_name="party_memberships", verbose_name=_("person"))
     role = models.CharField(_("role"), max_length=12, choices=PartyRole.choices, default=PartyRole.MEMBER)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("party membership")

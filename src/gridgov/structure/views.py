@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.models import RoleAssignment
-from gridgov.accounts.scope import SELF_ROLES, get_visible_or_404, visible
+from gridgov.accounts.roles import SELF_ROLES
+from gridgov.accounts.scope import get_visible_or_404, visible
 from gridgov.people.models import Person
 
 from . import codes

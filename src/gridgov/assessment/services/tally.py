@@ -1,9 +1,10 @@
 """Keeping the tallies up to date as cases move, and rebuilding them from the cases.
 
-Every change to a case ends in ``lifecycle.record``, which sends ``case_changed`` inside the
-transaction; :func:`on_case_changed` recomputes the case's contribution, adds the difference from
-what it last contributed to the tallies and remembers the new one — so the tallies always equal
-the sum of every case's current contribution, which is what ``plain`` computes from the cases.
+Every change to a case ends in a timeline entry, and the journal calls :func:`on_case_recorded`
+inside the change's transaction (``journal.on_record``: the tallies commit or roll back with the
+case); it recomputes the case's contribution, adds the difference from what it last contributed to
+the tallies and remembers the new one — so the tallies always equal the sum of every case's
+current contribution, which is what ``plain`` computes from the cases.
 """
 import threading
 from collections import defaultdict
@@ -24,9 +25,9 @@ MONTH_FIELDS = ("month", "unit_code", "department_id")
 _deferred = threading.local()
 
 
-def on_case_changed(sender, case, **kwargs) -> None:
-    if getattr(_deferred, "district", None) != case.district_code:
-        refresh(case)
+def on_case_recorded(subject, **kwargs) -> None:
+    if getattr(_deferred, "district", None) != subject.district_code:
+        refresh(subject)
 
 
 @contextmanager

@@ -1,64 +1,25 @@
 """Which actions a user may take on a case now: the buttons a screen shows and the list the API
-returns. It asks the same checks the transitions enforce, so the two cannot disagree."""
-from django.core.exceptions import PermissionDenied
-
-from ..models import Status, WhistleCall
-from . import actors
-
-QUEUE_ACTIONS = {
-    Status.REPORTED: ["accept", "reject", "escalate"],
-    Status.ACCEPTED: ["dispatch", "escalate"],
-}
-HANDLER_ACTIONS = {
-    Status.DISPATCHED: ["acknowledge", "return"],
-    Status.ACKNOWLEDGED: ["handle", "escalate", "request_extension"],
-}
-ASSISTING_ACTIONS = {"dispatched": ["acknowledge", "return"], "acknowledged": ["handle"]}
-SUSPENDABLE = [Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED, Status.ACKNOWLEDGED, Status.HANDLED]
-
-
-def _allowed(check, user, case) -> bool:
-    try:
-        check(user, case)
-    except PermissionDenied:
-        return False
-    return True
+returns. It reads the action registry (``gridgov.cases.actions``): each party is asked in turn
+whether the user is it, and its offers that fit the state are listed — the same checks and states
+the transitions enforce, so the two cannot disagree."""
+from ..actions import Asking, registry
 
 
 def available_actions(user, case) -> list[str]:
+    """The actions, by party (dispatcher, assisting department, handler, verifier, reporter, upper
+    level, street, called department) and within a party in workflow order. A party is asked only
+    when one of its offers fits the case's status, so a list of cases costs no question per case
+    that cannot matter."""
+    reg, asking = registry(), Asking(user, case)
     found: list[str] = []
-    dispatcher = actors.is_dispatcher(user, case)
-    if dispatcher:
-        found += QUEUE_ACTIONS.get(case.status, [])
-        if case.status in SUSPENDABLE:
-            found += ["suspend", "merge"]
-        if case.status == Status.SUSPENDED:
-            found.append("resume")
-        if case.status == Status.ACKNOWLEDGED and case.extensions.filter(granted__isnull=True).exists():
-            found.append("decide_extension")
-    assignment = actors.active_assignment(user, case)
-    if assignment is not None and not assignment.lead:
-        # An assisting department (协办) works on its own assignment, whatever the case's state.
-        found += ASSISTING_ACTIONS.get(assignment.status, [])
-    elif actors.is_handler(user, case):
-        for action in HANDLER_ACTIONS.get(case.status, []):
-            pending = action == "request_extension" and case.extensions.filter(granted__isnull=True).exists()
-            if not pending and action not in found:
+    for party in reg.parties:
+        offers = [(item.action, offer) for item in reg for offer in item.offers if offer.party is party]
+        if party.by_case_status and not any(case.status in offer.states for _action, offer in offers):
+            continue
+        position = party.position(asking)
+        if position is None:
+            continue
+        for action, offer in offers:
+            if position in offer.states and action not in found and (offer.when is None or offer.when(case)):
                 found.append(action)
-    if case.status == Status.HANDLED and _allowed(actors.require_verifier, user, case):
-        found.append("verify")
-    if case.status == Status.CLOSED:
-        if not case.rating and _allowed(actors.require_reporter, user, case):
-            found.append("rate")
-        if case.whistled and _allowed(actors.require_street_dispatcher, user, case):
-            found.append("rate_department")
-    if case.is_open and case.status != Status.MERGED:
-        if _allowed(actors.require_upper_level, user, case):
-            found.append("supervise")
-        if _allowed(actors.require_street_dispatcher, user, case):
-            found.append("whistle")
-        departments = actors.department_ids(user)
-        if departments and WhistleCall.objects.filter(whistle__case=case, department__in=departments,
-                                                      reported_at__isnull=True).exists():
-            found.append("report_in")
     return found

@@ -3,7 +3,6 @@ limits in working days from the original report; time spent suspended does not c
 import datetime as dt
 
 from gridgov.core import clock
-
 from gridgov.workdays.services import add_hours, add_working_days, traffic_light, working_time_between
 
 from ..models import Light

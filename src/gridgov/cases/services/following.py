@@ -18,10 +18,9 @@ so every other read — the full page, its timeline and photos, the API's detail
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.http import Http404
-
 from gridgov.accounts.scope import visible
 from gridgov.catalogue.models import Category
+from gridgov.core.errors import NotFound
 from gridgov.people.models import Person
 from gridgov.structure.models import UnitKind
 
@@ -63,7 +62,7 @@ class PublicCase:
 
     @property
     def status_label(self) -> str:
-        return str(Status(self.status).label)
+        return Status.text(self.status)
 
     @property
     def is_open(self) -> bool:
@@ -89,10 +88,10 @@ def public_case(user, code: str) -> PublicCase:
     for anyone else, the same as a case that does not exist."""
     case = Case.objects.select_related("category", "unit__parent", "merged_into").filter(code=code).first()
     if case is None:
-        raise Http404
+        raise NotFound
     own = own_reports_merged_into(user, case)
     if not own and not visible(user, Case.objects.filter(pk=case.pk)).exists():
-        raise Http404
+        raise NotFound
     steps = [Step(action, status, at) for action, from_status, status, at in
              case.timeline.order_by("seq").values_list("action", "from_status", "to_status", "at")
              if status != from_status]

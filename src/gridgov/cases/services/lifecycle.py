@@ -3,79 +3,51 @@
 Every function here is one transition. It takes the acting user (``None`` is the platform itself),
 re-reads the case with its row locked (``select_for_update``: two dispatchers acting at once are
 serialised and the second finds the state already changed), checks scope, role and state, changes
-the case, recomputes deadline and light, and appends the timeline entry — all in one transaction.
+the case, recomputes deadline and light, and appends the timeline entry — all in one transaction
+(the kernel's :func:`gridgov.core.journal.transition`). Each entry reaches the assessment tallies
+inside that transaction and the inbox once it commits (see :mod:`gridgov.core.journal`).
 """
-from functools import wraps
-
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.dispatch import Signal
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from gridgov.core import clock
 from gridgov.accounts.models import Role, RoleAssignment
+from gridgov.accounts.roles import GRID_ROLES
 from gridgov.accounts.scope import visible
 from gridgov.catalogue.services import check_grid_admission
+from gridgov.core import clock, journal
+from gridgov.core.errors import InvalidTransition
 from gridgov.structure import codes
 from gridgov.structure.models import Department, Unit, UnitKind
 from gridgov.workdays.services import working_time_between
 
+from .. import actions
+from ..actions import CaseAction
 from ..models import Assignment, AssignmentStatus, Case, ExtensionRequest, Level, Rating, Status
-from . import actors, deadlines, timeline
+from . import actors, deadlines
 from .photos import attach
 
-#: Sent after every transition: ``case``, ``action``, ``actor``, ``entry`` (the timeline entry).
-#: Notifications and aggregates listen to it; it fires inside the transaction.
-case_changed = Signal()
-
 REJECT_REASONS = {"duplicate": _("duplicate"), "out_of_scope": _("out of scope"), "invalid": _("invalid")}
-ACTIVE_ASSIGNMENT = [AssignmentStatus.DISPATCHED, AssignmentStatus.ACKNOWLEDGED, AssignmentStatus.HANDLED]
 NEXT_LEVEL = {Level.GRID: Level.COMMUNITY, Level.COMMUNITY: Level.STREET, Level.STREET: Level.DISTRICT}
-LEVEL_LENGTH = {Level.COMMUNITY: 12, Level.STREET: 9, Level.DISTRICT: 6}
 QUEUE_LEVEL = {UnitKind.COMMUNITY: Level.COMMUNITY, UnitKind.STREET: Level.STREET, UnitKind.DISTRICT: Level.DISTRICT}
-OPEN_BUT_SUSPENDED = [Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED, Status.ACKNOWLEDGED, Status.HANDLED]
 
 
-class InvalidTransition(ValidationError):
-    """The case's state does not allow the action (the API answers 409)."""
-
-
-def transition(func):
-    """Run ``func(actor, case, …)`` on the locked, freshly read case inside one transaction."""
-
-    @wraps(func)
-    def run(actor, case, *args, **kwargs):
-        with transaction.atomic():
-            # One query reads and locks the row through the actor's scope (outside it: 404, as
-            # get_visible_or_404 answers). Every transition recomputes the light from the
-            # category's limits, so the category comes with it; only the case's row is locked.
-            cases = Case.objects.select_for_update(of=("self",)).select_related("category", "unit")
-            try:
-                locked = (cases if actor is None else visible(actor, cases)).get(pk=case.pk)
-            except Case.DoesNotExist:
-                if actor is None:
-                    raise
-                raise Http404
-            func(actor, locked, *args, **kwargs)
-            return locked
-
-    return run
+#: ``@transition`` makes ``func(actor, case, …)`` a transition: the case is read and locked through
+#: the actor's scope (outside it: ``NotFound``, as for a case that does not exist). Every transition
+#: recomputes the light from the category's limits, so the category comes with the row.
+transition = journal.transition(Case, visible=visible, related=("category", "unit"))
 
 
 def require_status(case, *allowed) -> None:
     if case.status not in allowed:
         raise InvalidTransition(
-            _("The case is “%(status)s”; this action is not possible now.") % {"status": Status(case.status).label},
+            _("The case is “%(status)s”; this action is not possible now.") % {"status": Status.text(case.status)},
             code="state")
 
 
 def record(case, actor, action: str, *, from_status=None, now=None, note: str = "", data: dict | None = None):
-    """Append the timeline entry and tell the listeners (inbox, aggregates)."""
-    entry = timeline.append(case, actor, action, from_status=case.status if from_status is None else from_status,
-                            to_status=case.status, at=now or clock.now(), note=note, data=data)
-    case_changed.send(sender=Case, case=case, action=action, actor=actor, entry=entry)
-    return entry
+    """Append the timeline entry; the journal tells the listeners (aggregates now, inbox on commit)."""
+    return journal.append(case, actor, action, from_status=case.status if from_status is None else from_status,
+                          to_status=case.status, at=now or clock.now(), note=note, data=data)
 
 
 def move(case, actor, action: str, to_status: str, *, now=None, note: str = "", data: dict | None = None):
@@ -91,38 +63,57 @@ def move(case, actor, action: str, to_status: str, *, now=None, note: str = "", 
 # -- 受理 -----------------------------------------------------------------------------------
 @transition
 def accept(actor, case, note: str = "", now=None):
-    require_status(case, Status.REPORTED)
+    require_status(case, *actions.states(CaseAction.ACCEPT))
     actors.require_dispatcher(actor, case)
     case.accepted_at = now or clock.now()
-    move(case, actor, "accept", Status.ACCEPTED, now=case.accepted_at, note=note)
+    move(case, actor, CaseAction.ACCEPT, Status.ACCEPTED, now=case.accepted_at, note=note)
 
 
 @transition
 def reject(actor, case, reason: str, note: str = ""):
-    require_status(case, Status.REPORTED)
+    require_status(case, *actions.states(CaseAction.REJECT))
     actors.require_dispatcher(actor, case)
     if reason not in REJECT_REASONS:
         raise ValidationError(_("Give a reason: duplicate, out of scope or invalid."), code="reason")
     case.reject_reason = reason
-    move(case, actor, "reject", Status.REJECTED, note=note, data={"reason": reason})
+    move(case, actor, CaseAction.REJECT, Status.REJECTED, note=note, data={"reason": reason})
+
+
+# -- 改类 -----------------------------------------------------------------------------------
+@transition
+def recategorise(actor, case, category, note: str = ""):
+    """A dispatcher of the case's queue corrects its category while it waits in the queue: the
+    deadline and the light follow the new category's limit, and the entry says what changed
+    (``data``: the category codes ``from`` and ``to``)."""
+    require_status(case, Status.REPORTED, Status.ACCEPTED)
+    actors.require_dispatcher(actor, case)
+    if not category.active or category.children.exists():
+        raise ValidationError(_("Choose a specific, active category."), code="category")
+    if category.pk == case.category_id:
+        raise ValidationError(_("The case is already in this category."), code="category")
+    previous = case.category
+    case.category = category
+    case.resolution_due = deadlines.resolution_due(case)
+    move(case, actor, CaseAction.RECATEGORISE, case.status, note=note,
+         data={"from": previous.code, "to": category.code, "resolution_due": case.resolution_due.isoformat()})
 
 
 # -- 派遣 -----------------------------------------------------------------------------------
 def _grid_code(case) -> str | None:
-    return case.unit.code[:15] if len(case.unit.code) >= 15 else None
+    return codes.prefix(case.unit.code, "grid")
 
 
 def _person_target_level(case, user) -> str:
     """A case goes to a grid worker/leader of its own grid (the admission rule applies) or to staff
     of its community; the answer is the level that will resolve it."""
     grid = _grid_code(case)
-    worker = grid and RoleAssignment.objects.filter(user=user, role__in=actors.GRID_ROLES).filter(
+    worker = grid and RoleAssignment.objects.filter(user=user, role__in=GRID_ROLES).filter(
         codes.subtree_q("unit__code", grid)).exists()
     if worker:
         check_grid_admission(case.category)
         return Level.GRID
     staff = RoleAssignment.objects.filter(user=user, role=Role.COMMUNITY_STAFF,
-                                          unit__code=case.unit.code[:12]).exists()
+                                          unit__code=codes.prefix(case.unit.code, "community")).exists()
     if not staff:
         raise ValidationError(_("Dispatch to a worker of the case's grid or to its community's staff."), code="target")
     return Level.COMMUNITY
@@ -133,7 +124,7 @@ def dispatch(actor, case, *, to_user=None, to_grid: Unit | None = None, lead: De
              assisting: list[Department] = (), note: str = "", now=None):
     """Dispatch an accepted case to one person, to a grid's workers, or to a lead department with
     optional assisting departments (联动处置)."""
-    require_status(case, Status.ACCEPTED)
+    require_status(case, *actions.states(CaseAction.DISPATCH))
     actors.require_dispatcher(actor, case)
     if sum(x is not None for x in (to_user, to_grid, lead)) != 1:
         raise ValidationError(_("Dispatch to exactly one of: a person, a grid, or a lead department."), code="target")
@@ -144,7 +135,7 @@ def dispatch(actor, case, *, to_user=None, to_grid: Unit | None = None, lead: De
         case.handler_user, case.handler_unit = to_user, None
         data["to_user"] = to_user.username
     elif to_grid is not None:
-        if to_grid.kind not in (UnitKind.GRID, UnitKind.MICROGRID) or to_grid.code != case.unit.code[:len(to_grid.code)]:
+        if to_grid.kind not in (UnitKind.GRID, UnitKind.MICROGRID) or to_grid.code != codes.prefix(case.unit.code, to_grid.kind):
             raise ValidationError(_("Dispatch to the grid the case is located in."), code="target")
         check_grid_admission(case.category)
         case.level = Level.GRID
@@ -164,7 +155,7 @@ def dispatch(actor, case, *, to_user=None, to_grid: Unit | None = None, lead: De
     case.dispatch_count += 1
     case.response_due = deadlines.response_due(case, now)
     case.response_reminded = False
-    move(case, actor, "dispatch", Status.DISPATCHED, now=now, note=note, data=data)
+    move(case, actor, CaseAction.DISPATCH, Status.DISPATCHED, now=now, note=note, data=data)
 
 
 # -- 签收 · 退单 -------------------------------------------------------------------------------
@@ -179,18 +170,18 @@ def acknowledge(actor, case, now=None):
         assignment.status, assignment.acknowledged_at = AssignmentStatus.ACKNOWLEDGED, now
         assignment.save()
         if not assignment.lead:
-            record(case, actor, "acknowledge", now=now,
+            record(case, actor, CaseAction.ACKNOWLEDGE, now=now,
                             data={"department": assignment.department.code})
             return
     else:
         actors.require_handler(actor, case)
-    require_status(case, Status.DISPATCHED)
+    require_status(case, *actions.states(CaseAction.ACKNOWLEDGE, "handler"))
     if case.handler_unit_id:
         case.handler_user, case.handler_unit = actor, None
     case.acknowledged_at = now
     case.ack_seconds = int(working_time_between(case.dispatched_at, now).total_seconds())
     data = {"department": assignment.department.code} if assignment else {}
-    move(case, actor, "acknowledge", Status.ACKNOWLEDGED, now=now, data=data)
+    move(case, actor, CaseAction.ACKNOWLEDGE, Status.ACKNOWLEDGED, now=now, data=data)
 
 
 @transition
@@ -200,7 +191,7 @@ def return_case(actor, case, reason: str):
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise ValidationError(_("Say why the dispatch is wrong."), code="reason")
-    require_status(case, Status.DISPATCHED)
+    require_status(case, *actions.states(CaseAction.RETURN, "handler"))
     now = clock.now()
     assignment = actors.active_assignment(actor, case)
     if assignment is None:
@@ -209,14 +200,14 @@ def return_case(actor, case, reason: str):
         assignment.status, assignment.returned_at, assignment.return_reason = AssignmentStatus.RETURNED, now, reason
         assignment.save()
         if not assignment.lead:
-            record(case, actor, "return", now=now,
+            record(case, actor, CaseAction.RETURN, now=now,
                             note=reason, data={"department": assignment.department.code})
             return
-        case.assignments.filter(status__in=ACTIVE_ASSIGNMENT).update(status=AssignmentStatus.CANCELLED)
+        case.assignments.filter(status__in=AssignmentStatus.ACTIVE).update(status=AssignmentStatus.CANCELLED)
     case.handler_user = case.handler_unit = None
     case.dispatched_at = case.response_due = None
     case.return_count += 1
-    move(case, actor, "return", Status.ACCEPTED, now=now, note=reason)
+    move(case, actor, CaseAction.RETURN, Status.ACCEPTED, now=now, note=reason)
 
 
 # -- 处置 · 反馈 · 核查 · 结案 ----------------------------------------------------------------------
@@ -235,15 +226,15 @@ def handle(actor, case, note: str, photos=(), now=None):
         assignment.status, assignment.handled_at, assignment.note = AssignmentStatus.HANDLED, now, note
         assignment.save()
         if not assignment.lead:
-            record(case, actor, "feedback", now=now,
+            record(case, actor, CaseAction.FEEDBACK, now=now,
                             note=note, data={"department": assignment.department.code})
             return
     else:
         actors.require_handler(actor, case)
-    require_status(case, Status.ACKNOWLEDGED)
+    require_status(case, *actions.states(CaseAction.HANDLE, "handler"))
     case.handled_at = now
     count = attach(case, actor, "handle", photos)
-    move(case, actor, "handle", Status.HANDLED, now=now, note=note, data={"photos": count})
+    move(case, actor, CaseAction.HANDLE, Status.HANDLED, now=now, note=note, data={"photos": count})
     if not case.category.needs_verification:
         _close(case, None, now, _("Closed: this category needs no verification."))
 
@@ -252,24 +243,24 @@ def _close(case, actor, now, note=""):
     case.closed_at = now
     case.closed_on_time = case.resolution_due is None or now <= case.resolution_due
     case.close_seconds = int(deadlines.elapsed(case, now).total_seconds())
-    move(case, actor, "close", Status.CLOSED, now=now, note=note)
+    move(case, actor, CaseAction.CLOSE, Status.CLOSED, now=now, note=note)
 
 
 @transition
 def verify(actor, case, passed: bool, note: str = "", now=None):
     """核查 by the grid: a pass closes the case; a failure sends it back to the handler (返工)."""
-    require_status(case, Status.HANDLED)
+    require_status(case, *actions.states(CaseAction.VERIFY))
     actors.require_verifier(actor, case)
     now = now or clock.now()
     if passed:
-        record(case, actor, "verify", now=now, note=note,
+        record(case, actor, CaseAction.VERIFY, now=now, note=note,
                         data={"passed": True})
         _close(case, actor, now)
         return
     case.rework_count += 1
     case.handled_at = None
     case.assignments.filter(lead=True, status=AssignmentStatus.HANDLED).update(status=AssignmentStatus.ACKNOWLEDGED)
-    move(case, actor, "verify", Status.ACKNOWLEDGED, now=now, note=note, data={"passed": False})
+    move(case, actor, CaseAction.VERIFY, Status.ACKNOWLEDGED, now=now, note=note, data={"passed": False})
 
 
 # -- 上报上级 ----------------------------------------------------------------------------------
@@ -277,11 +268,11 @@ def verify(actor, case, passed: bool, note: str = "", now=None):
 def escalate(actor, case, note: str = ""):
     """Move the case one level up (grid → community → street → district) into that level's queue.
     The handler escalates what is beyond them; a dispatcher escalates from its queue."""
-    handled_here = case.status in (Status.DISPATCHED, Status.ACKNOWLEDGED)
+    handled_here = case.status in Status.WITH_HANDLER
     if handled_here:
         actors.require_handler(actor, case)
     else:
-        require_status(case, Status.REPORTED, Status.ACCEPTED)
+        require_status(case, *actions.states(CaseAction.ESCALATE, "dispatcher"))
         actors.require_dispatcher(actor, case)
     current = case.level if handled_here else QUEUE_LEVEL[case.queue.kind]
     if current == Level.DISTRICT:
@@ -289,19 +280,19 @@ def escalate(actor, case, note: str = ""):
     target = NEXT_LEVEL[current]
     if case.accepted_at is None:  # passing a report up accepts it: the upper level takes it as a case
         case.accepted_at = clock.now()
-    case.queue = Unit.objects.get(code=case.unit.code[:LEVEL_LENGTH[target]])
+    case.queue = Unit.objects.get(code=codes.prefix(case.unit.code, target))
     case.level = target
     case.handler_user = case.handler_unit = None
     case.dispatched_at = case.response_due = case.acknowledged_at = case.ack_seconds = None
     case.escalation_count += 1
-    case.assignments.filter(status__in=ACTIVE_ASSIGNMENT).update(status=AssignmentStatus.CANCELLED)
-    move(case, actor, "escalate", Status.ACCEPTED, note=note, data={"queue": case.queue.code})
+    case.assignments.filter(status__in=AssignmentStatus.ACTIVE).update(status=AssignmentStatus.CANCELLED)
+    move(case, actor, CaseAction.ESCALATE, Status.ACCEPTED, note=note, data={"queue": case.queue.code})
 
 
 # -- 延期 ----------------------------------------------------------------------------------
 @transition
 def request_extension(actor, case, days: float, reason: str):
-    require_status(case, Status.ACKNOWLEDGED)
+    require_status(case, *actions.states(CaseAction.REQUEST_EXTENSION))
     actors.require_handler(actor, case)
     if not 0 < float(days) <= 30:
         raise ValidationError(_("Ask for between 0.5 and 30 working days."), code="days")
@@ -311,7 +302,7 @@ def request_extension(actor, case, days: float, reason: str):
         raise InvalidTransition(_("An extension request is already waiting for a decision."), code="state")
     now = clock.now()
     ExtensionRequest.objects.create(case=case, requested_by=actor, days=days, reason=reason, requested_at=now)
-    record(case, actor, "request_extension", now=now,
+    record(case, actor, CaseAction.REQUEST_EXTENSION, now=now,
                     note=reason, data={"days": float(days)})
 
 
@@ -327,7 +318,7 @@ def decide_extension(actor, case, granted: bool, note: str = ""):
     if granted:
         case.extension_days += float(request.days)
         case.resolution_due = deadlines.resolution_due(case)
-    move(case, actor, "grant_extension" if granted else "refuse_extension", case.status, now=now, note=note,
+    move(case, actor, CaseAction.GRANT_EXTENSION if granted else "refuse_extension", case.status, now=now, note=note,
          data={"days": float(request.days), "resolution_due": case.resolution_due.isoformat()})
 
 
@@ -335,19 +326,19 @@ def decide_extension(actor, case, granted: bool, note: str = ""):
 @transition
 def suspend(actor, case, reason: str, now=None):
     """挂起: the clock stops until the case is resumed (e.g. waiting for a court or the weather)."""
-    require_status(case, *OPEN_BUT_SUSPENDED)
+    require_status(case, *actions.states(CaseAction.SUSPEND))
     actors.require_dispatcher(actor, case)
     if not (reason or "").strip():
         raise ValidationError(_("Say why the case is suspended."), code="reason")
     now = now or clock.now()
     case.status_before_suspension = case.status
     case.suspended_at = now
-    move(case, actor, "suspend", Status.SUSPENDED, now=now, note=reason)
+    move(case, actor, CaseAction.SUSPEND, Status.SUSPENDED, now=now, note=reason)
 
 
 @transition
 def resume(actor, case, note: str = "", now=None):
-    require_status(case, Status.SUSPENDED)
+    require_status(case, *actions.states(CaseAction.RESUME))
     actors.require_dispatcher(actor, case)
     now = now or clock.now()
     stopped = working_time_between(case.suspended_at, now)
@@ -356,7 +347,7 @@ def resume(actor, case, note: str = "", now=None):
     case.resolution_due = deadlines.resolution_due(case)
     back = case.status_before_suspension
     case.status_before_suspension = ""
-    move(case, actor, "resume", back, now=now, note=note, data={"stopped_seconds": int(stopped.total_seconds())})
+    move(case, actor, CaseAction.RESUME, back, now=now, note=note, data={"stopped_seconds": int(stopped.total_seconds())})
 
 
 # -- 并案 · 督办 -----------------------------------------------------------------------------
@@ -364,26 +355,26 @@ def resume(actor, case, note: str = "", now=None):
 def merge(actor, case, into: Case, note: str = ""):
     """并案: a duplicate follows its master case; its reporter follows the master's progress in its
     public form (``following``) and is told of it, while the rating stays the master's reporter's."""
-    require_status(case, *OPEN_BUT_SUSPENDED)
+    require_status(case, *actions.states(CaseAction.MERGE))
     actors.require_dispatcher(actor, case)
     master = Case.objects.select_for_update().get(pk=into.pk)
     if master.pk == case.pk or master.district_code != case.district_code or not master.is_open \
             or master.status == Status.MERGED:
         raise ValidationError(_("Merge into another open case of the same district."), code="target")
     case.merged_into = master
-    case.assignments.filter(status__in=ACTIVE_ASSIGNMENT).update(status=AssignmentStatus.CANCELLED)
-    move(case, actor, "merge", Status.MERGED, note=note, data={"into": master.code})
-    record(master, actor, "merged_in", now=clock.now(), note=note, data={"case": case.code})
+    case.assignments.filter(status__in=AssignmentStatus.ACTIVE).update(status=AssignmentStatus.CANCELLED)
+    move(case, actor, CaseAction.MERGE, Status.MERGED, note=note, data={"into": master.code})
+    record(master, actor, CaseAction.MERGED_IN, now=clock.now(), note=note, data={"case": case.code})
 
 
 @transition
 def supervise(actor, case, note: str):
     """督办 by an upper level: flags the case and tells its handler."""
-    if not case.is_open or case.status == Status.MERGED:
+    if case.status not in actions.states(CaseAction.SUPERVISE):
         raise InvalidTransition(_("Only an open case can be supervised."), code="state")
     actors.require_upper_level(actor, case)
     case.supervised = True
-    move(case, actor, "supervise", case.status, note=note)
+    move(case, actor, CaseAction.SUPERVISE, case.status, note=note)
 
 
 # -- 回访评价 · 重办 -----------------------------------------------------------------------------
@@ -391,7 +382,7 @@ def supervise(actor, case, note: str):
 def rate(actor, case, rating: str, note: str = ""):
     """The case's own reporter rates it once closed (not those who follow it: ``actors.require_reporter``).
     The first 不满意 reopens it (重办) under supervision; after that a rating is final."""
-    require_status(case, Status.CLOSED)
+    require_status(case, *actions.states(CaseAction.RATE))
     actors.require_reporter(actor, case)
     if rating not in Rating.values:
         raise ValidationError(_("Rate the case satisfied, basically satisfied or unsatisfied."), code="rating")
@@ -399,15 +390,15 @@ def rate(actor, case, rating: str, note: str = ""):
         raise InvalidTransition(_("This case has already been rated."), code="state")
     now = clock.now()
     if rating == Rating.UNSATISFIED and case.reopen_count == 0:
-        record(case, actor, "rate", now=now, note=note,
+        record(case, actor, CaseAction.RATE, now=now, note=note,
                         data={"rating": rating})
         case.reopen_count += 1
         case.supervised = True
         case.closed_at = case.closed_on_time = case.handled_at = case.close_seconds = None
         case.handler_user = case.handler_unit = None
         case.dispatched_at = case.acknowledged_at = case.response_due = case.ack_seconds = None
-        case.assignments.filter(status__in=ACTIVE_ASSIGNMENT).update(status=AssignmentStatus.CANCELLED)
-        move(case, None, "reopen", Status.ACCEPTED, now=now, note=_("Reopened after an unsatisfied rating."))
+        case.assignments.filter(status__in=AssignmentStatus.ACTIVE).update(status=AssignmentStatus.CANCELLED)
+        move(case, None, CaseAction.REOPEN, Status.ACCEPTED, now=now, note=_("Reopened after an unsatisfied rating."))
         return
     case.rating, case.rated_at = rating, now
-    move(case, actor, "rate", Status.CLOSED, now=now, note=note, data={"rating": rating})
+    move(case, actor, CaseAction.RATE, Status.CLOSED, now=now, note=note, data={"rating": rating})

@@ -1,10 +1,14 @@
 """The deadline watch run by ``gridgov worker``: refresh traffic lights, remind, and apply the
 escalation policy to overdue cases.
 
-Policy: a case turning yellow tells its handlers; turning red tells handlers and the queue's
-dispatchers and puts the case under the platform's supervision (督办); a small-loop case still at
-the grid when it turns red is escalated to its community. A dispatched case not acknowledged within
-its response limit reminds handlers and dispatchers once. Missed whistle report-ins are flagged.
+Policy: a case turning yellow (``near_due`` on its timeline) tells its handlers; turning red
+(``overdue``) tells handlers and the queue's dispatchers and puts the case under the platform's
+supervision (督办); a small-loop case still at the grid when it turns red is escalated to its
+community. A dispatched case not acknowledged within its response limit (``response_overdue``)
+reminds handlers and dispatchers once. Missed whistle report-ins are flagged.
+
+The watch only records these events on the timeline; whoever is told reacts to the entries
+(``gridgov.notifications``), as to any other step of a case.
 """
 from dataclasses import dataclass
 
@@ -14,13 +18,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gridgov.core import clock
-from gridgov.notifications.models import Kind
-from gridgov.notifications.services import dispatchers, handlers, notify
 
+from ..actions import CaseAction
 from ..models import Case, Level, Light, Status
 from . import deadlines, lifecycle, whistle
-
-WATCHED = [Status.ACCEPTED, Status.DISPATCHED, Status.ACKNOWLEDGED, Status.HANDLED, Status.REPORTED]
 
 
 @dataclass
@@ -38,15 +39,14 @@ class TickReport:
                 f"{self.missed_report_ins} missed report-ins")
 
 
-def _turned(case, new_light, report: TickReport) -> None:
-    label = f"{case.code} {case.title}"
+def _turned(case, new_light, now, report: TickReport) -> None:
     if new_light == Light.YELLOW:
         report.yellow += 1
-        notify(handlers(case), case, Kind.NEAR_DUE, _("Near due: %(case)s") % {"case": label})
+        lifecycle.record(case, None, CaseAction.NEAR_DUE, now=now)
         return
     report.red += 1
-    notify(handlers(case) + dispatchers(case), case, Kind.OVERDUE, _("Overdue: %(case)s") % {"case": label})
-    if case.level == Level.GRID and case.status in (Status.DISPATCHED, Status.ACKNOWLEDGED) \
+    lifecycle.record(case, None, CaseAction.OVERDUE, now=now)
+    if case.level == Level.GRID and case.status in Status.WITH_HANDLER \
             and settings.GRIDGOV_ESCALATE_OVERDUE_GRID_CASES:
         lifecycle.escalate(None, case, note=_("Overdue at the grid: escalated by the platform."))
         report.escalated += 1
@@ -58,7 +58,7 @@ def tick(now=None) -> TickReport:
     now = now or clock.now()
     report = TickReport()
     with translation.override(settings.LANGUAGE_CODE):
-        for pk in list(Case.objects.filter(status__in=WATCHED).values_list("pk", flat=True)):
+        for pk in list(Case.objects.filter(status__in=Status.RUNNING).values_list("pk", flat=True)):
             with transaction.atomic():
                 case = Case.objects.select_for_update().select_related("category").get(pk=pk)
                 report.checked += 1
@@ -67,14 +67,12 @@ def tick(now=None) -> TickReport:
                     Case.objects.filter(pk=pk).update(light=new_light)
                     case.light = new_light
                     if new_light != Light.GREEN:
-                        _turned(case, new_light, report)
+                        _turned(case, new_light, now, report)
                 if case.status == Status.DISPATCHED and case.response_due and case.response_due < now \
                         and not case.response_reminded:
                     case.response_reminded = True
                     case.save(update_fields=["response_reminded"])
-                    lifecycle.record(case, None, "response_overdue", now=now)
-                    notify(handlers(case) + dispatchers(case), case, Kind.OVERDUE,
-                           _("Not acknowledged in time: %(case)s") % {"case": f"{case.code} {case.title}"})
+                    lifecycle.record(case, None, CaseAction.RESPONSE_OVERDUE, now=now)
                     report.reminded += 1
         report.missed_report_ins = len(whistle.flag_missed(now))
     return report

@@ -8,17 +8,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gridgov.core import clock
 from gridgov.accounts.models import Role, RoleAssignment
+from gridgov.core import clock
+from gridgov.core.errors import InvalidTransition
 
-from ..models import Case, Status, Whistle, WhistleCall
+from ..actions import CaseAction, states
+from ..models import Case, Whistle, WhistleCall
 from . import actors
-from .lifecycle import InvalidTransition, move, record, transition
+from .lifecycle import move, record, transition
 
 
 @transition
 def whistle(actor, case, departments, limit_minutes: int | None = None, note: str = ""):
-    if not case.is_open or case.status == Status.MERGED:
+    if case.status not in states(CaseAction.WHISTLE):
         raise InvalidTransition(_("Only an open case can be whistled."), code="state")
     actors.require_street_dispatcher(actor, case)
     departments = list(departments)
@@ -30,7 +32,7 @@ def whistle(actor, case, departments, limit_minutes: int | None = None, note: st
     WhistleCall.objects.bulk_create([WhistleCall(whistle=call, department=d, due_at=now + dt.timedelta(minutes=limit))
                                      for d in departments])
     case.whistled = True
-    move(case, actor, "whistle", case.status, now=now, note=note,
+    move(case, actor, CaseAction.WHISTLE, case.status, now=now, note=note,
          data={"departments": [d.code for d in departments], "limit_minutes": limit})
 
 
@@ -48,13 +50,13 @@ def report_in(actor, case, now=None):
     now = now or clock.now()
     call.reported_at, call.reported_by, call.late = now, actor, now > call.due_at
     call.save()
-    record(case, actor, "report_in", now=now,
+    record(case, actor, CaseAction.REPORT_IN, now=now,
                     data={"department": call.department.code, "late": call.late})
 
 
 @transition
 def rate_department(actor, case, department, score: int):
-    if case.status != Status.CLOSED:
+    if case.status not in states(CaseAction.RATE_DEPARTMENT):
         raise InvalidTransition(_("Departments are rated after the case is closed."), code="state")
     actors.require_street_dispatcher(actor, case)
     if not 1 <= int(score) <= 5:
@@ -64,7 +66,7 @@ def rate_department(actor, case, department, score: int):
         raise ValidationError(_("That department was not called to this case."), code="department")
     call.score = int(score)
     call.save()
-    record(case, actor, "rate_department", now=clock.now(), data={"department": department.code, "score": int(score)})
+    record(case, actor, CaseAction.RATE_DEPARTMENT, now=clock.now(), data={"department": department.code, "score": int(score)})
 
 
 @transaction.atomic
@@ -76,6 +78,6 @@ def flag_missed(now: dt.datetime | None = None) -> list[WhistleCall]:
         call.missed = True
         call.save(update_fields=["missed"])
         case = Case.objects.get(pk=call.whistle.case_id)
-        record(case, None, "report_in_missed", now=now,
+        record(case, None, CaseAction.REPORT_IN_MISSED, now=now,
                         data={"department": call.department.code})
     return calls

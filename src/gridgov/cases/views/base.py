@@ -1,17 +1,14 @@
 """What the case screens share: the case query, urgency order, and the context of one case shown
 as a card (in a list) or as the case page's panel — the two places action forms live."""
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 
-from gridgov.accounts.scope import scope_for, visible
-from gridgov.intake import duplicates
+from gridgov.accounts.scope import visible
 from gridgov.structure.models import Unit
 
 from ..forms import action_forms
 from ..models import Case
-from ..services import timeline
+from ..services import callers, timeline
 from ..services.available import available_actions
 from . import present
 
@@ -41,10 +38,7 @@ def safe_next(request, default: str) -> str:
 
 def user_district(user) -> Unit:
     """The district the user works or lives in; reporting and its map need one."""
-    district_codes = sorted(scope_for(user).district_codes)
-    if not district_codes:
-        raise PermissionDenied(_("Your account has no role in a district."))
-    return Unit.objects.get(code=district_codes[0])
+    return callers.home_district(user)
 
 
 def card_context(request, case, actions=None, *, form=None, view="card", **extra) -> dict:
@@ -57,12 +51,23 @@ def card_context(request, case, actions=None, *, form=None, view="card", **extra
             "next": extra.pop("next", request.get_full_path()), **extra}
 
 
-def similar_to_merge(user, case, forms) -> list:
-    """For a dispatcher who may merge the case (``forms`` holds the merge action): the open cases it
-    looks like that they may see (intake's duplicate search), each a merge target one tap away."""
-    if not any(form.action == "merge" for form in forms):
-        return []
-    return duplicates.similar_to_case(case, user)
+#: What floors above the engine add to the case page (intake's merge offer): functions of the user,
+#: the case and its action forms, each answering a dict for the page's template. The engine calls
+#: them without knowing who they are, so it never imports the apps that feed it.
+_PAGE_PANELS: list = []
+
+
+def register_page_panel(panel) -> None:
+    """Add ``panel(user, case, forms) -> dict`` to every case page (idempotent)."""
+    if panel not in _PAGE_PANELS:
+        _PAGE_PANELS.append(panel)
+
+
+def panels_context(user, case, forms) -> dict:
+    context: dict = {}
+    for panel in _PAGE_PANELS:
+        context.update(panel(user, case, forms))
+    return context
 
 
 def page_context(request, case, *, form=None, **extra) -> dict:
@@ -71,7 +76,6 @@ def page_context(request, case, *, form=None, **extra) -> dict:
     card = card_context(request, case, form=form, view="page", next="", **extra)
     return {
         **card,
-        "similar": similar_to_merge(user, case, card["forms"]),
         "timeline": present.timeline_rows(case),
         "intact": timeline.verify(case),
         "assignments": case.assignments.select_related("department"),
@@ -81,4 +85,5 @@ def page_context(request, case, *, form=None, **extra) -> dict:
         "merged_cases": visible(user, case.merged_cases.all()),
         "reporter": present.reporter(user, case),
         "map": present.case_map(case),
+        **panels_context(user, case, card["forms"]),
     }

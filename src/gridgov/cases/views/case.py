@@ -18,9 +18,11 @@ from django.views.decorators.http import require_POST
 from PIL import Image, UnidentifiedImageError
 
 from gridgov.accounts.scope import get_visible_or_404
+from gridgov.core.errors import NotFound
 from gridgov.people.caching import no_store
 
-from ..forms import ACTION_FORMS
+from ..actions import CaseAction, registry
+from ..models import Status
 from ..services import following
 from ..services.available import available_actions
 from . import present
@@ -36,14 +38,14 @@ def _case(request, code):
 def case_page(request, code):
     try:
         case = _case(request, code)
-    except Http404:
+    except NotFound:
         return _followed_page(request, following.public_case(request.user, code))
     return render(request, "cases/case.html", page_context(request, case))
 
 
 def _followed_page(request, case):
     """A followed case's public form: category, grid, status, dates and its steps in words."""
-    steps = [{"label": present.ACTION_LABELS.get(step.action, step.action), "status": present.status_label(step.status),
+    steps = [{"label": CaseAction.text(step.action), "status": Status.text(step.status),
               "at": step.at} for step in case.steps]
     return render(request, "cases/followed.html", {"case": case, "steps": steps})
 
@@ -77,9 +79,9 @@ def case_photo(request, code, pk):
 def case_action(request, code, action):
     """Run one action: parse its form, call its service, show the case again."""
     case = _case(request, code)
-    if action not in ACTION_FORMS:
+    if action not in registry():
         raise Http404
-    form = ACTION_FORMS[action](request.POST, request.FILES, case=case, user=request.user)
+    form = registry()[action].form(request.POST, request.FILES, case=case, user=request.user)
     status, error = 400, ""
     if form.is_valid():
         try:

@@ -7,27 +7,28 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from gridgov.accounts.models import Role, RoleAssignment
+from gridgov.accounts.roles import DISPATCH_ROLES, GRID_TASK_ROLES
 from gridgov.accounts.scope import scope_for, visible
 from gridgov.people.models import Person
 from gridgov.structure import codes
 
+from ..actions import CaseAction
 from ..models import OPEN_STATUSES, Assignment, AssignmentStatus, Light, Status, TimelineEntry, WhistleCall
-from ..services import actors
 from ..services.available import available_actions
 from .base import CASES, by_urgency, card_context
 
 PAGE_SIZE = 20
-TASK_ROLES = actors.GRID_ROLES | {Role.COMMUNITY_STAFF}
 
 
 def _render(request, cases, *, title, intro, empty, tabs=(), **extra):
-    """One page of ``cases`` (a queryset, or a list of (case, actions) already checked) as cards."""
+    """One page of ``cases`` (a queryset, or a list of (case, actions) already checked) as cards.
+    Every card asks the same role questions; the scope answers them from ``request.user``'s roles,
+    read once."""
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    with actors.remembered_roles():
-        cards = [card_context(request, *(item if isinstance(item, tuple) else (item,))) for item in page.object_list]
+    cards = [card_context(request, *(item if isinstance(item, tuple) else (item,))) for item in page.object_list]
     return render(request, "cases/list.html", {"title": title, "intro": intro, "empty": empty, "tabs": tabs,
                                                "page": page, "cards": cards, **extra})
 
@@ -61,14 +62,13 @@ def tasks(request):
     """Cases waiting for this user's hand: dispatched to them or their grid, or handled in their
     grid and waiting for verification. Red first."""
     user = request.user
-    if not (scope_for(user).roles & TASK_ROLES or user.is_superuser):
+    scope = scope_for(user)
+    if not (scope.roles & GRID_TASK_ROLES or user.is_superuser):
         raise PermissionDenied(_("Only grid workers and community staff have tasks."))
-    units = RoleAssignment.objects.filter(user=user, role__in=TASK_ROLES).values("unit")
-    waiting = Q(handler_user=user) | Q(handler_unit__in=units) | Q(status=Status.HANDLED)
-    candidates = visible(user, CASES.filter(waiting, status__in=[Status.DISPATCHED, Status.ACKNOWLEDGED,
-                                                                  Status.HANDLED]))
-    with actors.remembered_roles():
-        checked = [(case, actions) for case in by_urgency(candidates) if (actions := available_actions(user, case))]
+    waiting = (Q(handler_user=user) | Q(handler_unit__code__in=scope.units_of(GRID_TASK_ROLES))
+               | Q(status=Status.HANDLED))
+    candidates = visible(user, CASES.filter(waiting, status__in=Status.IN_HAND))
+    checked = [(case, actions) for case in by_urgency(candidates) if (actions := available_actions(user, case))]
     return _render(request, checked, title=_("My tasks"), intro=_("Most urgent first: red, yellow, then green."),
                    empty=_("No tasks. Well done."), report_button=True)
 
@@ -78,7 +78,7 @@ _LAST_MOVE = TimelineEntry.objects.filter(case=OuterRef("pk")).exclude(to_status
 QUEUE_TABS = {
     "accept": (gettext_lazy("To accept"), Q(status=Status.REPORTED)),
     "dispatch": (gettext_lazy("To dispatch"), Q(status=Status.ACCEPTED)),
-    "returned": (gettext_lazy("Returned"), Q(status=Status.ACCEPTED, last_move="return")),
+    "returned": (gettext_lazy("Returned"), Q(status=Status.ACCEPTED, last_move=CaseAction.RETURN)),
     "near_due": (gettext_lazy("Near due"), Q(status__in=OPEN_STATUSES, light=Light.YELLOW)),
     "overdue": (gettext_lazy("Overdue"), Q(status__in=OPEN_STATUSES, light=Light.RED)),
     "suspended": (gettext_lazy("Suspended"), Q(status=Status.SUSPENDED)),
@@ -91,8 +91,7 @@ def queues(request):
     """The queues of the units where the user holds a dispatching role, and those below them
     (the same rule as ``actors.is_dispatcher``)."""
     user = request.user
-    units = list(RoleAssignment.objects.filter(user=user, role__in=actors.DISPATCH_ROLES)
-                 .values_list("unit__code", flat=True))
+    units = scope_for(user).roots(DISPATCH_ROLES)
     if not units and not user.is_superuser:
         raise PermissionDenied(_("Only dispatchers have queues."))
     mine = Q()
@@ -118,7 +117,7 @@ def department(request):
         raise PermissionDenied(_("Only department staff have a department inbox."))
     assignments = Assignment.objects.filter(department__in=departments)
     calls = WhistleCall.objects.filter(department__in=departments)
-    running = assignments.filter(status__in=[AssignmentStatus.DISPATCHED, AssignmentStatus.ACKNOWLEDGED])
+    running = assignments.filter(status__in=AssignmentStatus.WORKING)
     waiting = calls.filter(reported_at__isnull=True)
     tabs = {
         "todo": (gettext_lazy("To do"), Q(status__in=OPEN_STATUSES) & (

@@ -1,58 +1,27 @@
-"""How a case reads on screen: action names, the timeline in words, flags, deadline use, the map.
+"""How a case reads on screen: the timeline in words, flags, deadline use, the map.
 
 The engine stores machine words (``dispatch``, ``{"lead": "chengguan"}``); people read "派遣 → 城管
-(主办)". Everything here is presentation only; no rule of the engine is decided here.
+(主办)"; an action's words are its :class:`~gridgov.cases.actions.CaseAction` label. Everything
+here is presentation only; no rule of the engine is decided here.
 """
 from django.contrib.auth.models import User
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gridgov.accounts.scope import visible
 from gridgov.people.models import Person
 from gridgov.structure.models import Department, Unit
 
+from ..actions import CaseAction
 from ..models import Channel, Rating, Status
 from ..services import deadlines
 from ..services.lifecycle import REJECT_REASONS
-
-#: The timeline's action words, as the GB/T 30428 workflow names them.
-ACTION_LABELS = {
-    "report": gettext_lazy("Reported"),
-    "accept": gettext_lazy("Accepted"),
-    "reject": gettext_lazy("Not accepted"),
-    "dispatch": gettext_lazy("Dispatched"),
-    "acknowledge": gettext_lazy("Acknowledged"),
-    "response_overdue": gettext_lazy("Not acknowledged in time"),
-    "return": gettext_lazy("Returned"),
-    "handle": gettext_lazy("Handled"),
-    "feedback": gettext_lazy("Assisting feedback"),
-    "verify": gettext_lazy("Verified"),
-    "close": gettext_lazy("Closed"),
-    "rate": gettext_lazy("Rated"),
-    "reopen": gettext_lazy("Reopened"),
-    "escalate": gettext_lazy("Escalated"),
-    "request_extension": gettext_lazy("Extension requested"),
-    "grant_extension": gettext_lazy("Extension granted"),
-    "refuse_extension": gettext_lazy("Extension refused"),
-    "suspend": gettext_lazy("Suspended"),
-    "resume": gettext_lazy("Resumed"),
-    "merge": gettext_lazy("Merged"),
-    "merged_in": gettext_lazy("Duplicate merged in"),
-    "supervise": gettext_lazy("Supervised"),
-    "whistle": gettext_lazy("Whistle blown"),
-    "report_in": gettext_lazy("Reported in"),
-    "report_in_missed": gettext_lazy("Report-in missed"),
-    "rate_department": gettext_lazy("Department rated"),
-}
 
 PHOTO_STAGES = {"report": gettext_lazy("At the report"), "handle": gettext_lazy("After handling")}
 
 
 def person_name(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
-
-
-def status_label(value: str) -> str:
-    return Status(value).label if value in Status.values else value
 
 
 class _Names:
@@ -77,10 +46,10 @@ class _Names:
 def _detail(action: str, data: dict, names: _Names) -> str:
     """What an entry's data says, in a few words ("" when the action says it all)."""
     department = names.department(data["department"]) if "department" in data else ""
-    if action == "report":
+    if action == CaseAction.REPORT:
         return _("via %(channel)s, located to %(unit)s") % {
             "channel": Channel(data["channel"]).label, "unit": names.unit(data["unit"])}
-    if action == "dispatch":
+    if action == CaseAction.DISPATCH:
         if "to_user" in data:
             return _("to %(name)s") % {"name": names.users.get(data["to_user"], data["to_user"])}
         if "to_grid" in data:
@@ -90,27 +59,27 @@ def _detail(action: str, data: dict, names: _Names) -> str:
         if assisting:
             return _("lead: %(lead)s; assisting: %(assisting)s") % {"lead": lead, "assisting": assisting}
         return _("lead: %(department)s") % {"department": lead}
-    if action == "reject":
+    if action == CaseAction.REJECT:
         return str(REJECT_REASONS.get(data.get("reason"), ""))
-    if action == "verify":
+    if action == CaseAction.VERIFY:
         return _("passed") if data.get("passed") else _("not passed: rework")
-    if action in ("rate", "rate_department"):
+    if action in (CaseAction.RATE, CaseAction.RATE_DEPARTMENT):
         if "score" in data:
             return _("%(department)s: %(score)s of 5") % {"department": department, "score": data["score"]}
         return Rating(data["rating"]).label
-    if action == "escalate":
+    if action == CaseAction.ESCALATE:
         return _("to the queue of %(unit)s") % {"unit": names.unit(data["queue"])}
-    if action in ("request_extension", "grant_extension", "refuse_extension"):
+    if action in (CaseAction.REQUEST_EXTENSION, CaseAction.GRANT_EXTENSION, CaseAction.REFUSE_EXTENSION):
         return _("%(days)s working days") % {"days": f"{data['days']:g}"}
-    if action == "merge":
+    if action == CaseAction.MERGE:
         return _("into case %(code)s") % {"code": data["into"]}
-    if action == "merged_in":
+    if action == CaseAction.MERGED_IN:
         return _("case %(code)s") % {"code": data["case"]}
-    if action == "whistle":
+    if action == CaseAction.WHISTLE:
         called = "、".join(names.department(code) for code in data["departments"])
         return _("%(departments)s, report in within %(minutes)s minutes") % {
             "departments": called, "minutes": data["limit_minutes"]}
-    if action == "report_in" and data.get("late"):
+    if action == CaseAction.REPORT_IN and data.get("late"):
         return _("%(department)s, late") % {"department": department}
     return department
 
@@ -121,11 +90,11 @@ def timeline_rows(case) -> list[dict]:
     names = _Names(case, entries)
     return [{
         "entry": entry,
-        "label": ACTION_LABELS.get(entry.action, entry.action),
+        "label": CaseAction.text(entry.action),
         "actor": person_name(entry.actor) if entry.actor else _("Platform"),
         "platform": entry.actor_id is None,
-        "from": status_label(entry.from_status) if entry.from_status != entry.to_status else "",
-        "to": status_label(entry.to_status),
+        "from": Status.text(entry.from_status) if entry.from_status != entry.to_status else "",
+        "to": Status.text(entry.to_status),
         "detail": _detail(entry.action, entry.data, names),
     } for entry in entries]
 
@@ -150,7 +119,7 @@ def return_reason(case) -> str:
     """Why the case came back to the queue, while it waits there to be dispatched again."""
     if case.status != Status.ACCEPTED or not case.return_count:
         return ""
-    entry = case.timeline.filter(action="return", to_status=Status.ACCEPTED).order_by("-seq").first()
+    entry = case.timeline.filter(action=CaseAction.RETURN, to_status=Status.ACCEPTED).order_by("-seq").first()
     return entry.note if entry else ""
 
 

@@ -2,9 +2,10 @@
 
 import django.core.validators
 import django.db.models.deletion
-import gridgov.core.clock
 from django.conf import settings
 from django.db import migrations, models
+
+import gridgov.core.clock
 
 
 class Migration(migrations.Migration):

@@ -11,9 +11,9 @@ from django.db.models.functions import Coalesce, Substr
 from gridgov.cases.models import Assignment, AssignmentStatus, Case, Status, WhistleCall
 from gridgov.structure.codes import KIND_LENGTHS, subtree_q
 
-from ..measures import ACK_BUCKETS, ACTIVE, BUCKET_HOURS, CLOSE_BUCKETS, LEVEL_MEASURES, MEASURES, SATISFIED
-from .board import Subject
+from ..measures import ACK_BUCKETS, BUCKET_HOURS, CLOSE_BUCKETS, LEVEL_MEASURES, MEASURES, SATISFIED
 from .periods import Period
+from .totals import Subject
 
 
 def _count(q=None):
@@ -38,7 +38,7 @@ def _buckets(field: str, names: list[str]) -> dict:
 
 
 def _lead_department():
-    active_lead = Assignment.objects.filter(case=OuterRef("pk"), lead=True, status__in=ACTIVE)
+    active_lead = Assignment.objects.filter(case=OuterRef("pk"), lead=True, status__in=AssignmentStatus.ACTIVE)
     return Coalesce(Subquery(active_lead.values("department_id")[:1]), 0, output_field=IntegerField())
 
 
@@ -67,7 +67,7 @@ def _case_groups() -> list[tuple[str, Q, dict]]:
 
 
 def plain_sums(district_code: str, period: Period, subject: Subject = Subject(), by: str | None = None) -> dict:
-    """Counts as ``board.sums`` returns them, from the cases, assignments and whistle calls."""
+    """Counts as ``totals.sums`` returns them, from the cases, assignments and whistle calls."""
     start, end = period.bounds()
     out: dict = defaultdict(lambda: defaultdict(int))
     cases = Case.objects.filter(district_code=district_code)
@@ -90,7 +90,7 @@ def plain_sums(district_code: str, period: Period, subject: Subject = Subject(),
             rows = rows.filter(reported_by_id=subject.worker)
         collect(rows, key_for("reported_by_id", Value(0)),
                 {"reported": _count(),
-                 "decided": _count(Q(accepted_at__isnull=False) | Q(status__in=[Status.REJECTED, Status.MERGED])),
+                 "decided": _count(Q(accepted_at__isnull=False) | Q(status__in=Status.TURNED_AWAY)),
                  "rejected": _count(Q(status=Status.REJECTED))})
 
     handled = cases.exclude(status=Status.MERGED).annotate(lead_department=_lead_department())

@@ -1,5 +1,6 @@
 """Reporting a problem (一键响应): one form for a resident on their phone and for a grid worker on
-patrol, and the district map the place is picked on.
+patrol, and the district map the place is picked on. It lives in intake, not in the case engine,
+because it is a channel feeding the engine (a floor above it); its address stays ``/cases/report/``.
 
 The form files through intake's :func:`~gridgov.intake.services.report_free_text`, as the API's
 ``POST /api/v1/intake/reports`` does: a category the reporter chose routes as usual; one the screen
@@ -19,27 +20,25 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridgov.accounts.scope import SELF_ROLES, scope_for
-from gridgov.intake import classify, duplicates
-from gridgov.intake.services import report_free_text
+from gridgov.accounts.scope import scope_for
+from gridgov.cases.forms import ReportDraftForm, ReportForm
+from gridgov.cases.models import Channel
+from gridgov.cases.services.callers import channel_and_reporter, default_channel
+from gridgov.cases.views.base import is_htmx, user_district
 from gridgov.structure.models import Unit, UnitKind
 
-from ..forms import ReportDraftForm, ReportForm
-from ..models import Channel
-from ..services import actors
-from ..services.callers import channel_and_reporter
-from .base import is_htmx, user_district
+from . import classify, duplicates
+from .services import report_free_text
 
 
 def _channel(user) -> str:
-    """Grid workers report from patrol, residents and party members from the app; nobody else
-    files cases through this form (the hotline has its own intake)."""
-    roles = scope_for(user).roles
-    if roles & actors.GRID_ROLES:
-        return Channel.PATROL
-    if roles & SELF_ROLES:
-        return Channel.APP
-    raise PermissionDenied(_("Only residents and grid workers report problems here."))
+    """The channel the API would name for this user (``callers.default_channel``: residents the
+    app, grid staff their patrol); nobody else files cases through this form (the hotline and the
+    dispatchers' own screens have their intake)."""
+    channel = default_channel(user)
+    if channel == Channel.OTHER:
+        raise PermissionDenied(_("Only residents and grid workers report problems here."))
+    return channel
 
 
 @login_required

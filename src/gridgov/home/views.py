@@ -35,7 +35,7 @@ def home(request):
         district = Unit.objects.filter(kind="district").first()
         if district:
             return redirect("unit", code=district.code)
-    return render(request, "core/no_role.html")
+    return render(request, "home/no_role.html")
 
 
 class LoginView(auth_views.LoginView):

@@ -1,6 +1,6 @@
-"""Figures from the tallies: for one subject (a unit subtree, a department, a grid worker) or for
-a whole board grouped by street, community, grid, department or worker — optionally for one
-category — with the previous period beside it."""
+"""Totals read from the tallies, the sums behind every board and figure: for one subject (a unit
+subtree, a department, a grid worker) or for a whole board grouped by street, community, grid,
+department or worker — optionally for one category — with the previous period beside it."""
 from dataclasses import dataclass
 
 from django.db.models import F, Sum

@@ -8,6 +8,7 @@ other cases wait in their street's queue (a community-level matter in its commun
 that could not be located, in the district's).
 """
 import datetime as dt
+import re
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -16,20 +17,44 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.accounts.models import Role, RoleAssignment
+from gridgov.accounts.roles import GRID_ROLES
 from gridgov.core import clock
 from gridgov.core.text import check_plain
-from gridgov.accounts.models import Role, RoleAssignment
 from gridgov.structure import codes
 from gridgov.structure.models import Unit, UnitKind
 
+from ..actions import CaseAction
 from ..models import OPEN_STATUSES, Case, CaseCounter, Channel, Level, Status
 from . import deadlines, lifecycle
 from .locate import locate
 from .photos import attach
 
+#: Characters of a description's first line that make a missing title: a headline, not the text.
+TITLE_FROM_DESCRIPTION = 30
+TITLE_MAX = Case._meta.get_field("title").max_length
+
 
 class AlreadyFiled(ValidationError):
     """The district already has a case from this channel with this external number (HTTP 409)."""
+
+
+def _cut(text: str, keep: int) -> str:
+    """``text``, or its first ``keep`` characters and … when it is longer."""
+    return text if len(text) <= keep else text[:keep] + "…"
+
+
+def title_for(title: str, description: str, fallback: str = "") -> str:
+    """The title of a case from a channel where the title is optional (the hotline, Open311): the
+    one given; else the description's first line — without the ``title:`` label FixMyStreet puts
+    there — cut to :data:`TITLE_FROM_DESCRIPTION` characters; else ``fallback``. Never longer than
+    the title field (cut with …)."""
+    title = (title or "").strip()
+    if not title:
+        first = next((line.strip() for line in (description or "").splitlines() if line.strip()), "")
+        title = _cut(re.sub(r"^title:\s*", "", first, flags=re.IGNORECASE), TITLE_FROM_DESCRIPTION)
+    title = title or fallback
+    return title if len(title) <= TITLE_MAX else _cut(title, TITLE_MAX - 1)
 
 
 def next_code(district_code: str, day: dt.date) -> str:
@@ -57,7 +82,7 @@ def _located_unit(district: Unit, lat, lng, reported_by) -> Unit:
                                   code="location")
         return unit
     if reported_by is not None:
-        own = RoleAssignment.objects.filter(user=reported_by, role__in=[Role.GRID_WORKER, Role.GRID_LEADER],
+        own = RoleAssignment.objects.filter(user=reported_by, role__in=GRID_ROLES,
                                             unit__district_code=district.code).select_related("unit").first()
         if own:
             return own.unit
@@ -67,17 +92,17 @@ def _located_unit(district: Unit, lat, lng, reported_by) -> Unit:
 def initial_queue(category, unit: Unit) -> Unit:
     """The unit whose dispatchers own a new case: its community for community-level matters and
     small-loop fall-backs, otherwise its street; the district when the place is unknown."""
-    if len(unit.code) < 9:
-        return Unit.objects.get(code=unit.code[:6])
-    if len(unit.code) >= 12 and (category.handling_level in ("grid", "community")):
-        return Unit.objects.get(code=unit.code[:12])
-    return Unit.objects.get(code=unit.code[:9])
+    community = codes.prefix(unit.code, "community")
+    if community and category.handling_level in ("grid", "community"):
+        return Unit.objects.get(code=community)
+    return Unit.objects.get(code=codes.prefix(unit.code, "street") or codes.prefix(unit.code, "district"))
 
 
 def on_duty(unit: Unit):
     """The grid worker for a place: one posted to its micro-grid, else to its grid, else to any
-    micro-grid of the grid, else the grid leader; the least loaded when there are several."""
-    grid = unit.code[:15]
+    micro-grid of the grid, else the grid leader; the least loaded when there are several. ``unit``
+    is a grid or a micro-grid (the small loop)."""
+    grid = codes.prefix(unit.code, "grid")
     tiers = [Q(role=Role.GRID_WORKER, unit__code=unit.code), Q(role=Role.GRID_WORKER, unit__code=grid),
              Q(role=Role.GRID_WORKER) & codes.subtree_q("unit__code", grid), Q(role=Role.GRID_LEADER, unit__code=grid)]
     for tier in tiers:
@@ -119,8 +144,8 @@ def report(*, district: Unit, channel: str, title: str, category, description: s
         raise ValidationError(_("The location is outside %(district)s.") % {"district": district.short_name},
                               code="location")
     small_loop = route and category.on_grid_list and unit.kind in (UnitKind.GRID, UnitKind.MICROGRID)
-    queue = initial_queue(category, unit) if route else Unit.objects.get(code=unit.code[:9] if len(unit.code) >= 9
-                                                                         else district.code)
+    queue = initial_queue(category, unit) if route else Unit.objects.get(
+        code=codes.prefix(unit.code, "street") or district.code)
     case = Case(district_code=district.code, channel=channel, external_id=external_id, reporter=reporter,
                 reported_by=reported_by, contact_name=contact_name, contact_phone=contact_phone, title=title,
                 description=description, category=category, lat=lat, lng=lng, address=address, unit=unit,
@@ -131,7 +156,7 @@ def report(*, district: Unit, channel: str, title: str, category, description: s
     case.light = deadlines.light(case, now)
     _save_once(case)
     count = attach(case, reported_by, "report", photos)
-    lifecycle.record(case, reported_by, "report", from_status="", now=now,
+    lifecycle.record(case, reported_by, CaseAction.REPORT, from_status="", now=now,
                      data={"channel": channel, "unit": unit.code, "photos": count})
     worker = on_duty(unit) if small_loop else None
     if worker is not None:

@@ -1,0 +1,67 @@
+"""The menu is assembled from what each app registers (core/menu.py), and each role sees what the
+base template used to spell out role by role."""
+import pytest
+from django.contrib.auth.models import User
+from django.test import RequestFactory
+from django.urls import resolve
+from django.utils import translation
+
+from gridgov.core import menu
+from gridgov.home.context import navigation
+
+EVERY_STAFF_PAGE = ["case-queues", "hotspots", "assessment", "screen"]
+SEEN = {
+    "district_admin": EVERY_STAFF_PAGE + ["inbox", "unit", "people"],
+    "district_dispatcher": EVERY_STAFF_PAGE + ["inbox", "unit", "people"],
+    "street_dispatcher": EVERY_STAFF_PAGE + ["inbox", "unit", "people"],
+    "community_staff": ["my-tasks"] + EVERY_STAFF_PAGE + ["inbox", "unit", "people"],
+    "grid_worker": ["my-tasks", "assessment", "case-report", "my-cases", "inbox", "unit", "people"],
+    "dept_chengguan": ["assessment", "department-inbox", "inbox", "unit"],
+    "resident": ["case-report", "my-cases", "inbox", "unit"],
+}
+
+
+def _menu(user, path="/inbox/"):
+    request = RequestFactory().get(path)
+    request.resolver_match = resolve(path)
+    request.user = user
+    with translation.override("en"):
+        return [{**item, "label": str(item["label"])} for item in navigation(request)["menu"]]
+
+
+@pytest.mark.parametrize("username", sorted(SEEN))
+def test_each_role_sees_its_pages_in_order(district, username):
+    assert [item["url_name"] for item in _menu(district.users[username])] == SEEN[username]
+
+
+def test_labels_follow_the_role(district):
+    def report_label(username):
+        return next(item["label"] for item in _menu(district.users[username]) if item["url_name"] == "case-report")
+
+    assert report_label("grid_worker") == "Report from patrol"
+    assert report_label("resident") == "Report a problem"
+
+
+def test_the_structure_entry_opens_the_users_own_unit(district):
+    unit = next(item for item in _menu(district.users["grid_worker"]) if item["url_name"] == "unit")
+    assert unit["href"] == f"/units/{district.units['A1-1'].code}/"
+
+
+def test_superuser_sees_the_back_office_last(district):
+    names = [item["url_name"] for item in _menu(User.objects.create_superuser("root", password="x"))]
+    assert names[-1] == "admin:index" and "department-inbox" not in names
+
+
+def test_a_new_apps_entry_appears_without_touching_the_template(district, client, monkeypatch):
+    monkeypatch.setattr(menu, "_ENTRIES", dict(menu._ENTRIES))
+    menu.register(menu.Entry("Volunteering", "inbox-badge", 5, lambda request, scope: "resident" in scope.roles))
+    assert _menu(district.users["resident"])[0]["label"] == "Volunteering"
+    assert all(item["label"] != "Volunteering" for item in _menu(district.users["grid_worker"]))
+    client.force_login(district.users["resident"])
+    assert "Volunteering" in client.get("/inbox/").content.decode()
+
+
+def test_the_current_page_is_marked(district):
+    marked = [item["url_name"] for item in _menu(district.users["district_admin"], "/assessment/") if item["active"]]
+    assert marked == ["assessment"]
+    assert [item["url_name"] for item in _menu(district.users["district_admin"]) if item["active"]] == ["inbox"]
