@@ -63,7 +63,18 @@ def test_suspended_case_keeps_its_light(world):
 def test_worker_command_runs_one_round(world, capsys):
     report(world)
     call_command("worker", "--once")
-    assert "checked 1 open cases" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "deadlines: checked 1 open cases" in out and "points-expiry: 0 expiry entries" in out
+
+
+def test_a_failing_job_does_not_stop_the_others(world, capsys, monkeypatch):
+    from gridgov.core import jobs
+
+    monkeypatch.setattr(jobs, "_JOBS", {"broken": lambda now: 1 / 0, **jobs.registered()})
+    report(world)
+    call_command("worker", "--once")
+    out = capsys.readouterr().out
+    assert "broken: failed: division by zero" in out and "deadlines: checked 1 open cases" in out
 
 
 def test_resolution_levels_by_hand(world):

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "gridgov.people",
     "gridgov.accounts",
     "gridgov.workdays",
+    "gridgov.ledger",
     "gridgov.catalogue",
     "gridgov.cases",
     "gridgov.intake",

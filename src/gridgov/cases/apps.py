@@ -7,9 +7,13 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
+        from gridgov.core import jobs
+
         from . import menu
+        from .services import watch
 
         menu.register_entries()
+        jobs.register("deadlines", lambda now: watch.tick(now=now))
 
         from django.db.models import Q
 

@@ -1,14 +1,15 @@
-"""``gridgov worker``: the long-running deadline watch (lights, reminders, escalation)."""
+"""``gridgov worker``: the long-running background work every app registers (``core/jobs.py``):
+the case deadlines (lights, reminders, escalation), points expiry, …"""
 import time
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from gridgov.cases.services.watch import tick
+from gridgov.core import jobs
 
 
 class Command(BaseCommand):
-    help = "Watch case deadlines: update traffic lights, send reminders, escalate overdue cases."
+    help = "Run the background work: case deadlines (lights, reminders, escalation), points expiry."
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=int, default=60, help="Seconds between two rounds.")
@@ -16,7 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval, once, **options):
         while True:
-            self.stdout.write(str(tick()))
+            for name, report in jobs.run_round():
+                self.stdout.write(f"{name}: {report}")
             self.stdout.flush()
             if once:
                 return
