@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from gridgov.cases.models import Assignment, Case, Level, Status, TimelineEntry
-from gridgov.cases.services import filing, lifecycle, timeline
+from gridgov.cases.services import filing, lifecycle
 from gridgov.cases.services import whistle as whistles
+from gridgov.core import journal
 from gridgov.core.errors import InvalidTransition, NotFound
 from gridgov.notifications.models import Notification
 
@@ -52,7 +53,7 @@ def test_small_loop_end_to_end_verify_and_rate(world):
     case = lifecycle.rate(world.users["resident"], case, "satisfied")
     assert case.rating == "satisfied"
     assert actions(case) == ["report", "accept", "dispatch", "acknowledge", "handle", "verify", "close", "rate"]
-    assert timeline.verify(case)
+    assert journal.verify(case)
 
 
 def test_category_without_verification_closes_on_handling(world):
@@ -370,14 +371,14 @@ def test_whistle_with_a_late_and_a_missed_report_in(world, django_capture_on_com
 # -- timeline -----------------------------------------------------------------------------
 def test_timeline_is_append_only_and_tamper_evident(world):
     case = close_small_case(world)
-    assert timeline.verify(case)
+    assert journal.verify(case)
     entry = TimelineEntry.objects.filter(case=case).first()
     with pytest.raises(ValueError):
         entry.save()
     with pytest.raises(ValueError):
         entry.delete()
     TimelineEntry.objects.filter(pk=entry.pk).update(note="改过的记录")
-    assert not timeline.verify(case)
+    assert not journal.verify(case)
 
 
 # -- available actions --------------------------------------------------------------------

@@ -19,7 +19,8 @@ from gridgov.assessment.services.periods import Period
 from gridgov.assessment.services.recount import plain_sums
 from gridgov.assessment.services.totals import sums
 from gridgov.cases.models import OPEN_STATUSES, Case, Channel, Light, Status, TimelineEntry, WhistleCall
-from gridgov.cases.services import locate, timeline
+from gridgov.cases.services import locate
+from gridgov.core import journal
 from gridgov.demo.cases import generate_cases
 from gridgov.demo.services import DEMO_USERNAMES, DISTRICT, PASSWORD, load_demo
 from gridgov.people.models import Person
@@ -164,7 +165,7 @@ def test_timelines_verify(demo):
     sample = random.Random(4).sample(ids, 80)
     sample += list(Case.objects.filter(merged_cases__isnull=False).values_list("pk", flat=True)[:10])
     for case in Case.objects.filter(pk__in=sample):
-        assert timeline.verify(case), case.code
+        assert journal.verify(case), case.code
         moments = list(case.timeline.order_by("seq").values_list("at", flat=True))
         assert moments == sorted(moments), case.code  # history replayed in order
 

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from gridgov.cases.models import Case, CaseCounter, Status, TimelineEntry
-from gridgov.cases.services import lifecycle, timeline
+from gridgov.cases.services import lifecycle
+from gridgov.core import journal
 from gridgov.hotline import services
 from gridgov.hotline.services import ANSWER_COLUMNS, LAYOUT, ORDER_COLUMNS, Outcome, import_batch, parse_time
 from gridgov.integrations.models import Integration
@@ -154,7 +155,7 @@ def test_the_same_batch_again_changes_nothing(world, home, imported):
         assert {row.order_no: row.case for row in again.rows if row.outcome == Outcome.ALREADY} == \
             {row.order_no: row.case for row in imported.rows if row.outcome == Outcome.ACCEPTED}
     assert snapshot() == before
-    assert all(timeline.verify(case) for case in Case.objects.all())
+    assert all(journal.verify(case) for case in Case.objects.all())
 
 
 def test_a_corrected_row_goes_in_on_the_next_import(world, home, imported):

@@ -9,10 +9,10 @@ from django.utils import timezone
 from ninja import Field, Path, Schema
 from pydantic import AfterValidator
 
+from gridgov.core import journal
 from gridgov.core.text import PlainText
 
 from ..models import AssignmentStatus, Channel, Light, Status, WhistleCall
-from ..services import timeline
 from ..services.available import available_actions
 
 CaseCode = Path[str, {"pattern": r"^\d{1,24}$", "description": "A case code, e.g. 5101132024030400001."}]
@@ -227,7 +227,7 @@ class CaseDetailOut(CaseOut):
 
     @staticmethod
     def resolve_timeline_intact(obj):
-        return timeline.verify(obj)
+        return journal.verify(obj)
 
     @staticmethod
     def resolve_assignments(obj):

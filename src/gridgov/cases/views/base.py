@@ -4,11 +4,12 @@ from django.db import models
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from gridgov.accounts.scope import visible
+from gridgov.core import journal
 from gridgov.structure.models import Unit
 
 from ..forms import action_forms
 from ..models import Case
-from ..services import callers, timeline
+from ..services import callers
 from ..services.available import available_actions
 from . import present
 
@@ -77,7 +78,7 @@ def page_context(request, case, *, form=None, **extra) -> dict:
     return {
         **card,
         "timeline": present.timeline_rows(case),
-        "intact": timeline.verify(case),
+        "intact": journal.verify(case),
         "assignments": case.assignments.select_related("department"),
         "whistles": case.whistles.select_related("by").prefetch_related("calls__department"),
         "extensions": case.extensions.select_related("requested_by", "decided_by"),

@@ -8,10 +8,10 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
 from gridgov.assessment.services.tally import rebuild
 from gridgov.cases.models import Case
+from gridgov.core.progress import Progress
 from gridgov.structure.models import Unit, UnitKind
 
 
@@ -34,22 +34,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         cases = Case.objects.filter(district_code=district.code).count()
         label = f"{district.code} {district.short_name}"
-        stream = self.stderr._out
-        bar = tqdm(total=cases, desc=label, unit=_("cases"), file=stream, leave=False) if stream.isatty() else None
-        shown = [-1]
-
-        def progress(done, total):
-            if bar is not None:
-                bar.update(done - bar.n)
-                return
-            tenth = done * 10 // total if total else 10
-            if tenth != shown[0]:
-                shown[0] = tenth
-                self.stderr.write(_("%(district)s: %(done)s/%(total)s cases (%(percent)s%%)") % {
-                    "district": label, "done": done, "total": total, "percent": tenth * 10})
-
-        rows = rebuild(district.code, progress=progress)
-        if bar is not None:
-            bar.close()
+        progress = Progress(self.stderr._out, cases, label, _("cases"))
+        rows = rebuild(district.code, progress=lambda done, total: progress(done))
+        progress.close()
         self.stdout.write(_("%(district)s: %(cases)s cases, %(rows)s tally rows, in %(seconds).1f s.") % {
             "district": label, "cases": cases, "rows": rows, "seconds": time.monotonic() - started})
