@@ -27,7 +27,11 @@ from gridgov.core.text import PLAIN_TEXT_ERROR, PLAIN_TEXT_PROBLEM
 from gridgov.hotline.api import router as hotline_router
 from gridgov.intake.api import router as intake_router
 from gridgov.people.api import router as people_router
+from gridgov.reportin.api import router as reportin_router
+from gridgov.shop.api import router as shop_router
 from gridgov.structure.api import departments_router, units_router
+from gridgov.timebank.api import router as timebank_router
+from gridgov.volunteering.api import router as volunteering_router
 
 api = NinjaAPI(title="gridgov API", version="1", urls_namespace="api", auth=[BearerAuth(), SessionAuth()],
                docs_url="/docs", openapi_url="/openapi.json")
@@ -40,6 +44,10 @@ api.add_router("/hotline", hotline_router)
 api.add_router("/cases", cases_router)
 api.add_router("/categories", catalogue_router)
 api.add_router("/assessment", assessment_router)
+api.add_router("/volunteering", volunteering_router)
+api.add_router("/shop", shop_router)
+api.add_router("/reportin", reportin_router)
+api.add_router("/timebank", timebank_router)
 
 # What each pydantic error type means, said to a person; the error's ``ctx`` fills the blanks.
 PROBLEMS = {

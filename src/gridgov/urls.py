@@ -18,4 +18,8 @@ urlpatterns = [
     path("inbox/", include("gridgov.notifications.urls")),
     path("assessment/", include("gridgov.assessment.urls")),
     path("screen/", include("gridgov.screen.urls")),
+    path("volunteering/", include("gridgov.volunteering.urls")),
+    path("shop/", include("gridgov.shop.urls")),
+    path("reportin/", include("gridgov.reportin.urls")),
+    path("timebank/", include("gridgov.timebank.urls")),
 ]

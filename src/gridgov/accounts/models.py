@@ -26,6 +26,8 @@ ROLE_UNIT_KINDS = {
     Role.DEPARTMENT_STAFF: {UnitKind.DISTRICT},
     Role.RESIDENT: {UnitKind.GRID, UnitKind.MICROGRID},
     Role.PARTY_MEMBER: {UnitKind.COMMUNITY, UnitKind.GRID, UnitKind.MICROGRID},
+    Role.SHOP_KEEPER: {UnitKind.COMMUNITY},
+    Role.UNIT_LIAISON: {UnitKind.COMMUNITY},
 }
 
 

@@ -25,6 +25,8 @@ class Role(models.TextChoices):
     DEPARTMENT_STAFF = "department_staff", _("Department staff")
     RESIDENT = "resident", _("Resident")
     PARTY_MEMBER = "party_member", _("Party member")
+    SHOP_KEEPER = "shop_keeper", _("Shop keeper")
+    UNIT_LIAISON = "unit_liaison", _("Resident unit liaison")
 
 
 #: Roles that act for the whole district: they dispatch any queue of it and assess every department.
@@ -64,3 +66,13 @@ SCREEN_ROLES = DISPATCH_ROLES
 #: Roles the demo grants the permission to reveal unmasked ID and phone numbers (the permission
 #: itself, ``people.reveal_personal_data``, is what the rule checks).
 REVEAL_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.COMMUNITY_STAFF})
+
+# -- taking part (volunteering, the points shop, 双报到) --------------------------------------------
+#: Who runs a community's participation: its service menu and order queue, volunteers and teams,
+#: verification of service, registrations (双报到) and the employer reports. The same holders as a
+#: queue's dispatchers, named apart because running volunteers is not dispatching cases.
+PARTICIPATION_STAFF_ROLES = DISPATCH_ROLES
+#: Who keeps a community's points shop: its shop keeper and its staff (stock, pick-up, cancelling).
+SHOP_ROLES = frozenset({Role.SHOP_KEEPER, Role.COMMUNITY_STAFF})
+#: A resident unit's (驻区单位) named liaison: acts for that unit only, never a shared login.
+LIAISON_ROLES = frozenset({Role.UNIT_LIAISON})

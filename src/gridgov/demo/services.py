@@ -33,6 +33,7 @@ from gridgov.structure.models import (
     UnitKind,
 )
 
+from . import participation
 from .cases import generate_cases
 from .seed import DISTRICT, GIVEN, PASSWORD, SEED, SURNAMES
 
@@ -247,7 +248,10 @@ def load_demo(progress: bool = False, cases: int = 3000) -> dict:
         builder.party()
         builder.members()
         builder.logins()
-        return generate_cases(count=cases, progress=progress)
+        summary = generate_cases(count=cases, progress=progress)
+        if cases:
+            summary.update(participation.generate(progress=progress))
+        return summary
 
 
 def demo_logins() -> list[tuple[str, str]]:

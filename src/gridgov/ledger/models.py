@@ -45,6 +45,10 @@ class Account(models.Model):
         _("owner"), max_length=64, blank=True, db_index=True,
         help_text=_("Who owns the account, e.g. person:42, unit:510113001001, team:7; blank for system accounts."))
     district_code = models.CharField(_("district code"), max_length=12, db_index=True)
+    place_code = models.CharField(
+        _("place"), max_length=24, blank=True, db_index=True,
+        help_text=_("The code of the unit the account belongs to (a person's home unit, a team's or a shop's "
+                    "community): what the scope of the app showing it filters on. The ledger itself ignores it."))
     unit = models.CharField(_("unit of measure"), max_length=8, choices=MeasureUnit.choices)
     name = models.CharField(_("name"), max_length=40, blank=True)
     floor = models.BigIntegerField(

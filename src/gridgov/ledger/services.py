@@ -21,7 +21,20 @@ from gridgov.core import clock
 
 from .models import Account, AccountKind, Entry, ExpiryRule, Posting, SystemAccount
 
-__all__ = ["post", "reverse", "balance", "check", "expire", "expirable", "CheckReport", "AccountRow", "EntryProblem"]
+__all__ = ["account_for", "post", "reverse", "balance", "check", "expire", "expirable", "CheckReport", "AccountRow", "EntryProblem"]
+
+
+def account_for(*, kind: str, district_code: str, unit: str, owner_key: str = "", name: str = "",
+                place_code: str = "") -> Account:
+    """The one account of an owner (or the named system account) in a district and unit of measure,
+    opened on first use. The issuance account has no floor (its balance is minus everything issued);
+    every other account's floor is 0, so escrow, shop and expired accounts cannot go negative either. ``place_code`` is set when the account is opened
+    and kept (an account does not move when its owner does)."""
+    defaults = {"floor": None if kind == AccountKind.SYSTEM and name == SystemAccount.ISSUANCE else 0,
+                "place_code": place_code}
+    account, _created = Account.objects.get_or_create(kind=kind, district_code=district_code, unit=unit,
+                                                      owner_key=owner_key, name=name, defaults=defaults)
+    return account
 
 
 def _lines(lines) -> list[tuple[Account, int]]:
@@ -229,9 +242,8 @@ def expire(*, district_code: str, as_of: dt.datetime | None = None, actor=None) 
     posted = []
     for rule in ExpiryRule.objects.filter(district_code=district_code, active=True).order_by("unit"):
         cutoff = as_of - dt.timedelta(days=rule.days)
-        expired, _created = Account.objects.get_or_create(
-            kind=AccountKind.SYSTEM, name=SystemAccount.EXPIRED, owner_key="", district_code=district_code,
-            unit=rule.unit, defaults={"floor": None})
+        expired = account_for(kind=AccountKind.SYSTEM, name=SystemAccount.EXPIRED, district_code=district_code,
+                              unit=rule.unit)
         holders = Account.objects.filter(district_code=district_code, unit=rule.unit,
                                          kind__in=[AccountKind.PERSON, AccountKind.TEAM]).order_by("pk")
         for pk in holders.values_list("pk", flat=True):
