@@ -9,4 +9,5 @@ urlpatterns = [
     path("reports/<str:period>.xlsx", views.report_xlsx, name="assessment-report-xlsx"),
     path("reports/<str:period>/", views.report_page, name="assessment-report"),
     path("weights/", views.weights, name="assessment-weights"),
+    path("participation/", views.participation, name="assessment-participation"),
 ]

@@ -17,7 +17,10 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 
+from gridgov.core import figures as core_figures
+
 from .services import figures as figure_defs
+from .services import participation as participation_board
 from .services import reports, scoring
 from .services.access import Access, access_for, departments_in_reach, require_admin
 from .services.periods import Period
@@ -50,6 +53,7 @@ def _nav(request, period: Period) -> dict:
 def _tabs(access: Access) -> dict:
     """Which assessment pages the user has (the sub-navigation)."""
     return {"rankings": bool(reports.by_choices(access)),
+            "participation": access.root is not None and bool(core_figures.registered()),
             "reports": access.root is not None and access.root.kind in reports.REPORT_KINDS,
             "weights": access.is_admin}
 
@@ -109,6 +113,24 @@ def rankings(request):
                     for b in reports.by_choices(access)],
         "weight_labels": [(str(figure_defs.BY_KEY[k].label), w) for k, w in ranking.weights.items()],
         "period_param": str(period), "chart": ranking.chart(),
+    })
+
+
+@login_required
+def participation(request):
+    """Residents taking part — volunteering, the shop, the time bank, 双报到 — for a unit in reach
+    (``?unit=``, default the user's own) and the units below it, over a period."""
+    access = access_for(request.user)
+    try:
+        period = reports.parse_period(request.GET.get("period"), kinds=("month", "quarter", "year"))
+        unit = participation_board.target_unit(request.user, access, request.GET.get("unit"))
+    except ValidationError as error:
+        return _refused(request, error, access)
+    sets = participation_board.board(unit, period)
+    return render(request, "assessment/participation.html", {
+        "access": access, "tabs": _tabs(access), "nav": _nav(request, period), "unit": unit, "sets": sets,
+        "period_param": str(period), "charts": {s["key"]: s["chart"] for s in sets},
+        "breadcrumb": reports.ancestors_in_reach(access, unit),
     })
 
 

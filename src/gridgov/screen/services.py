@@ -29,11 +29,13 @@ from gridgov.accounts.scope import get_visible_or_404, scope_for
 from gridgov.assessment.models import Tally
 from gridgov.assessment.services import scoring
 from gridgov.assessment.services.figures import BY_KEY, FIGURES, RATES, compute
+from gridgov.assessment.services.participation import text as participation_text
 from gridgov.assessment.services.periods import Period
 from gridgov.assessment.services.totals import GROUPS, Subject, board, figures_for, sums
 from gridgov.cases.models import OPEN_STATUSES, Case, Channel, Light, Status
 from gridgov.catalogue.models import Category
 from gridgov.core import clock
+from gridgov.core import figures as core_figures
 from gridgov.core.errors import NotFound
 from gridgov.intake.hotspots import visible_hotspots
 from gridgov.structure.codes import KIND_LENGTHS, subtree_q
@@ -309,4 +311,20 @@ def screen_data(user, unit: Unit, figure: str = DEFAULT_FIGURE, now: dt.datetime
         "trend": trend(unit, today),
         "categories": top_categories(unit, period),
         "hotspots": hotspots(user, unit) if with_hotspots else None,
+        "participation": participation(unit, period.start, today),
     }
+
+
+def participation(unit: Unit, start: dt.date, today: dt.date) -> list[dict]:
+    """The headline figures each participation app declares (``core.figures``), for ``unit`` from
+    the start of the month to today, formatted as the assessment board formats them."""
+    rows = []
+    for figure_set in core_figures.registered():
+        if not figure_set.headline:
+            continue
+        values = figure_set.compute([unit.code], start, today).get(unit.code, {})
+        for key in figure_set.headline:
+            figure = figure_set.figure(key)
+            rows.append({"set": str(figure_set.label), "label": str(figure.label),
+                         "text": participation_text(values.get(key), figure.kind)})
+    return rows

@@ -393,6 +393,19 @@
     });
   }
 
+  /* The participation apps' headline figures (volunteering, points, the time bank, 双报到). */
+  function participation(data) {
+    const list = document.getElementById("sc-participation");
+    if (!list) return;
+    list.textContent = "";
+    (data.participation || []).forEach(function (row) {
+      const term = element("dt", "", row.label);
+      term.title = row.set;
+      list.appendChild(term);
+      list.appendChild(element("dd", "sc-num", row.text));
+    });
+  }
+
   // -- loading ------------------------------------------------------------------------------
   function draw(data) {
     current = data;
@@ -412,6 +425,7 @@
     ranking(data);
     overdue(data);
     hotspots(data);
+    participation(data);
     root.setAttribute("aria-busy", "false");
   }
 
