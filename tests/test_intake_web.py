@@ -30,6 +30,7 @@ from .test_hotspots import data  # noqa: F401 - the hot-spot fixture (its docstr
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 GARBAGE = "楼下暴露垃圾没人清"  # the catalogue's keywords say 010101 暴露垃圾, about half sure
 MASTER_TEXT = "3栋楼顶有人违章搭建彩钢棚"
+VAGUE = "请来看看，这里有问题"  # says nothing of what kind of problem
 ALIKE = "3栋楼顶违章搭建了彩钢棚，好几天了"
 NEAR = (IN_A1_1[0] + 0.0009, IN_A1_1[1])  # 100 m north
 BUILDING = "测试A1社区第1网格小区1栋"  # micro-grid A1-1-1
@@ -192,10 +193,60 @@ def test_a_grid_worker_closing_on_the_spot_vouches_for_the_kept_suggestion(clien
     assert Suggestion.objects.get(case=case).chosen_by_reporter
 
 
+def catch_all(world):
+    """The district's category for reports nobody could classify (其他问题, at community level)."""
+    other = Category.objects.create(code="9999", name="其他问题", plain_name="不知道是哪类", parent=category("99"),
+                                    handling_level="community", lead_department="chengguan", response_limit_hours=4,
+                                    resolution_limit_days=3)
+    IntakeSettings.objects.update_or_create(district=world.units["district"], defaults={"unclassified_category": other})
+    return other
+
+
+def not_sure(client, world, title, **place):
+    return login(client, world, "resident").post(reverse("case-report"), {
+        "title": title, "category": "", "suggested": "", **(place or {"lat": IN_A1_1[0], "lng": IN_A1_1[1]})})
+
+
+def test_a_report_whose_reporter_is_not_sure_waits_in_the_queue_to_be_classified(client, world):
+    """不知道 / 其他, and words the classifier finds nothing in: filed all the same under the district's
+    catch-all category, un-routed in the street's queue for the dispatcher to classify."""
+    other = catch_all(world)
+    assert classify.suggest(VAGUE).top is None
+    assert not_sure(client, world, VAGUE).status_code == 302
+    case = Case.objects.get()
+    assert case.category == other and not Suggestion.objects.filter(case=case).exists()
+    assert case.status == Status.REPORTED and case.queue == world.units["A"] and case.handler_user is None
+    assert TimelineEntry.objects.get(case=case, action="classify").data == {
+        "category": "9999", "confidence": 0.0, "model_version": None, "routed": False, "address": []}
+
+
+def test_a_report_whose_reporter_is_not_sure_is_filed_under_a_guess_not_sure_enough(client, world):
+    threshold(world, 0.99)
+    assert not_sure(client, world, GARBAGE).status_code == 302
+    case = Case.objects.get()
+    suggestion = Suggestion.objects.get(case=case)
+    assert case.category.code == "010101" and not suggestion.chosen_by_reporter and not suggestion.auto_routed
+    assert case.status == Status.REPORTED and case.queue == world.units["A"]
+
+
+def test_without_a_catch_all_category_an_unclassifiable_report_is_refused_with_the_reason(client, world):
+    response = not_sure(client, world, VAGUE)
+    assert response.status_code == 400
+    assert says(response.content.decode(), "The report does not say what kind of problem it is: choose a category.")
+    assert not Case.objects.exists()
+
+
+def test_the_not_sure_choice_is_offered_and_checked_until_a_category_is_chosen(client, world):
+    html = login(client, world, "resident").get(reverse("case-report")).content.decode()
+    unknown = html.split('id="category-unknown"')[0].rsplit("<input", 1)[1] + html.split('id="category-unknown"')[1].split(">")[0]
+    assert 'value=""' in unknown and "checked" in unknown
+    assert " required" not in html.split("data-category-picker")[1].split("</section>")[0]  # nothing hidden blocks sending
+
+
 def test_a_refused_report_keeps_its_reasons_and_writes_nothing(client, world):
     response = login(client, world, "resident").post(reverse("case-report"), {
-        "title": "你好", "category": "", "suggested": "", "lat": IN_A1_1[0], "lng": IN_A1_1[1]})
-    assert response.status_code == 400 and says(response.content.decode(), "Choose what kind of problem it is.")
+        "title": "你好", "category": "", "suggested": ""})
+    assert response.status_code == 400 and says(response.content.decode(), "Pick the place on the map or type an address.")
     assert not Case.objects.exists()
 
 
@@ -426,3 +477,21 @@ def test_the_hot_spot_page_in_the_browser(sign_in, live_server, live_world):
     admin.wait_for_url(re.compile(r"[?&]days=7(&|$)"))
     assert admin.locator("[data-hotspot]").count() == 0  # 2 reports in 7 days: below 3
     admin.context.close()
+
+
+@pytest.mark.browser
+def test_a_resident_who_is_not_sure_of_the_category_still_reports_from_a_phone(sign_in, live_server, live_world):
+    """The form used to do nothing on 提交上报 when no category was suggested and no group opened (a
+    required radio hidden in a closed group). Now "not sure" is checked by default and it files."""
+    other = catch_all(live_world)
+    resident = sign_in("resident", {"width": 390, "height": 844})
+    resident.goto(f"{live_server.url}/cases/report/")
+    assert resident.is_checked("#category-unknown")
+    resident.fill("#id_title", VAGUE)
+    resident.fill("#id_address", BUILDING)
+    resident.wait_for_load_state("networkidle")
+    resident.click("button[type=submit]:has-text('Submit'), button[type=submit]:has-text('提交')")
+    resident.wait_for_url(f"{live_server.url}/cases/5101*/")
+    case = Case.objects.get()
+    assert case.status == Status.REPORTED and case.reporter == live_world.persons[0] and case.category == other
+    resident.context.close()

@@ -105,7 +105,7 @@ def test_report_with_only_an_address_goes_to_the_district(client, world):
 
 @pytest.mark.parametrize("change, message", [
     ({"title": ""}, "Give the case a title."),
-    ({"category": ""}, "Choose what kind of problem it is."),
+    ({"category": "999999"}, "Choose the kind of problem again."),
     ({"lat": "", "lng": ""}, "Pick the place on the map or type an address."),
     ({"lat": 39.9, "lng": 116.4}, "The location is outside %(district)s."),
     ({"photos": [SimpleUploadedFile("x.png", b"not an image")]}, "“%(name)s” is not an image."),

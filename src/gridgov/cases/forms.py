@@ -68,8 +68,10 @@ def _note(required=False, message=None, label=_("Note"), rows=2):
 class ReportForm(ServiceErrorsMixin, forms.Form):
     """一键响应: what, where, a photo. Grid workers reporting from patrol may close the case at once."""
 
-    category = forms.ModelChoiceField(Category.objects.none(), label=_("What kind of problem?"),
-                                      error_messages={"required": _("Choose what kind of problem it is.")})
+    # Optional: a reporter who does not know (不知道 / 其他) still reports; the classifier's best guess
+    # files it, and unless it is sure enough the case waits in the dispatcher's queue to be classified.
+    category = forms.ModelChoiceField(Category.objects.none(), label=_("What kind of problem?"), required=False,
+                                      error_messages={"invalid_choice": _("Choose the kind of problem again.")})
     title = forms.CharField(label=_("Title"), max_length=120,
                             error_messages={"required": _("Give the case a title.")})
     description = forms.CharField(label=_("Details"), required=False, max_length=2000,

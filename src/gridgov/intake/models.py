@@ -34,6 +34,12 @@ class IntakeSettings(models.Model):
     duplicate_text_similarity = _fraction(
         _("duplicate text similarity"), 0.3,
         _("How alike two reports' texts must be (0–1, character-bigram overlap) to be offered as the same problem."))
+    unclassified_category = models.ForeignKey(
+        "catalogue.Category", models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("category of unclassifiable reports"),
+        help_text=_("Where a report goes when its reporter chose no category and the classifier has no guess at all "
+                    "(e.g. a category 其他问题 at community level): it waits in the dispatcher's queue to be classified. "
+                    "Empty: such a report is refused with a request to choose a category."))
     hotspot_window_days = models.PositiveIntegerField(_("hot-spot window (days)"), default=30,
                                                       validators=[MinValueValidator(1)])
     hotspot_min_reports = models.PositiveIntegerField(_("hot-spot minimum reports"), default=3,

@@ -37,6 +37,15 @@ class FreeTextIntake:
 
 
 @transaction.atomic
+def _unclassified(district):
+    """The district's category for reports nobody could classify; refused when it has none."""
+    category = IntakeSettings.for_district(district.code).unclassified_category
+    if category is None:
+        raise ValidationError(_("The report does not say what kind of problem it is: choose a category."),
+                              code="category")
+    return category
+
+
 def report_free_text(*, district, channel: str, title: str, description: str = "", category=None, lat=None, lng=None,
                      address: str = "", reporter=None, reported_by=None, contact_name: str = "",
                      contact_phone: str = "", reported_at=None, external_id: str = "", photos=(), suggested=None,
@@ -61,8 +70,8 @@ def report_free_text(*, district, channel: str, title: str, description: str = "
     if chosen:
         route = True
     elif top is None:
-        raise ValidationError(_("The report does not say what kind of problem it is: choose a category."),
-                              code="category")
+        # Nothing to guess from: the district's catch-all category, for a dispatcher to classify.
+        category, route = _unclassified(district), False
     else:
         category = top.category
         route = top.confidence >= IntakeSettings.for_district(district.code).auto_route_threshold
@@ -83,7 +92,8 @@ def report_free_text(*, district, channel: str, title: str, description: str = "
                 else _("Classified by the platform, not sure enough to route itself: a dispatcher should check the "
                        "category."))
         lifecycle.record(locked, None, CaseAction.CLASSIFY, note=note, data={
-            "category": top.category.code, "confidence": top.confidence, "model_version": suggestions.model_version,
+            "category": category.code, "confidence": top.confidence if top else 0.0,
+            "model_version": suggestions.model_version,
             "routed": route, "address": resolved.matched if resolved else []})
         case = locked
     return FreeTextIntake(case, suggestions, suggestion, resolved, route and not chosen)

@@ -143,6 +143,7 @@
       if (event.target.name !== "category") return;
       const name = event.target.labels[0].textContent.trim();
       chosen.textContent = name;
+      if (!event.target.value) return;  // "not sure": no title from it
       if (!title.value || title.value === title.dataset.suggested) {
         title.value = name;
         title.dataset.suggested = name;
@@ -159,7 +160,7 @@
     const suggested = form.querySelector("[name=suggested]");
     const checked = function () { return form.querySelector("input[name=category]:checked"); };
     // A form sent back with its errors keeps its category: the reporter's own unless it was the suggestion.
-    let byHand = Boolean(checked() && checked().value !== suggested.value);
+    let byHand = Boolean(checked() && checked().value && checked().value !== suggested.value);
     const changed = function () { htmx.trigger(form, "report-changed"); };
     form.addEventListener("input", function (event) {
       if (["title", "description", "address"].includes(event.target.name)) changed();
