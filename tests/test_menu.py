@@ -10,14 +10,18 @@ from gridgov.core import menu
 from gridgov.home.context import navigation
 
 EVERY_STAFF_PAGE = ["case-queues", "hotspots", "assessment", "screen"]
+#: What those running a unit's participation see: its time bank, volunteers and 双报到.
+PARTICIPATION = ["timebank-communities", "volunteering-queue"]
 SEEN = {
-    "district_admin": EVERY_STAFF_PAGE + ["inbox", "unit", "people"],
-    "district_dispatcher": EVERY_STAFF_PAGE + ["inbox", "unit", "people"],
-    "street_dispatcher": EVERY_STAFF_PAGE + ["inbox", "unit", "people"],
-    "community_staff": ["my-tasks"] + EVERY_STAFF_PAGE + ["inbox", "unit", "people"],
+    "district_admin": EVERY_STAFF_PAGE + ["inbox"] + PARTICIPATION + ["reportin-home", "unit", "people"],
+    "district_dispatcher": EVERY_STAFF_PAGE + ["inbox"] + PARTICIPATION + ["reportin-home", "unit", "people"],
+    "street_dispatcher": EVERY_STAFF_PAGE + ["inbox"] + PARTICIPATION + ["reportin-home", "unit", "people"],
+    "community_staff": ["my-tasks"] + EVERY_STAFF_PAGE + ["inbox"] + PARTICIPATION
+    + ["shop-keeper", "reportin-home", "unit", "people"],
     "grid_worker": ["my-tasks", "assessment", "case-report", "my-cases", "inbox", "unit", "people"],
     "dept_chengguan": ["assessment", "department-inbox", "inbox", "unit"],
-    "resident": ["case-report", "my-cases", "inbox", "unit"],
+    "resident": ["case-report", "my-cases", "timebank-mine", "shop", "volunteering-services", "volunteering-tasks",
+                 "inbox", "unit"],
 }
 
 

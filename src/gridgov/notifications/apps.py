@@ -18,3 +18,10 @@ class NotificationsConfig(AppConfig):
 
         # After commit, for cases only: a change rolled back tells no one.
         journal.changed.connect(on_case_recorded, sender=Case, dispatch_uid="gridgov.notifications")
+
+        from gridgov.volunteering.models import ServiceOrder
+
+        from .participation import on_service_order_recorded
+
+        journal.changed.connect(on_service_order_recorded, sender=ServiceOrder,
+                                dispatch_uid="gridgov.notifications.service-orders")

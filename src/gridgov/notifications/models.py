@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     SUPERVISED = "supervised", _("Supervised")
     PROGRESS = "progress", _("Case progress")
     QUEUE = "queue", _("New in your queue")
+    SERVICE = "service", _("Service order")
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -1,0 +1,24 @@
+/* 双报到's staff page: services per registered member in each community, against the district's
+   yearly target (a dashed line). Data from the page's "reportin-chart-data" JSON. */
+(function () {
+  "use strict";
+  const source = document.getElementById("reportin-chart-data");
+  const box = document.getElementById("reportin-chart");
+  if (!window.echarts || !source || !box) return;
+  const data = JSON.parse(source.textContent);
+  const chart = echarts.init(box);
+  chart.on("finished", function () { box.setAttribute("aria-busy", "false"); });
+  const series = {name: data.label, type: "bar", data: data.per_member, itemStyle: {color: "#c62828"}};
+  if (data.target !== null) {
+    series.markLine = {symbol: "none", lineStyle: {type: "dashed", color: "#1565c0"},
+                       label: {formatter: data.target_label + " {c}"}, data: [{yAxis: data.target}]};
+  }
+  chart.setOption({
+    tooltip: {trigger: "axis"},
+    grid: {left: 8, right: 16, top: 24, bottom: 8, containLabel: true},
+    xAxis: {type: "category", data: data.names, axisLabel: {interval: 0, rotate: data.names.length > 6 ? 40 : 0}},
+    yAxis: {type: "value"},
+    series: [series],
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+})();
