@@ -1,7 +1,13 @@
-"""A phone (390×844) in headless Chromium: the resident orders a service, the community staff
-accepts and dispatches it, the volunteer takes it, checks in and out, the staff verify, and the
-volunteer's points show. The lead extends it to the shop."""
+"""A phone (390×844) in headless Chromium, the whole of 点单 → 积分 → 兑换: the resident orders a
+service, the community staff accepts and dispatches it, the volunteer takes it, checks in and out,
+the staff verify, the volunteer's points show, and the volunteer spends them in the community's
+points shop, where the staff hand the item over by its pick-up code."""
 import pytest
+
+from gridgov.ledger import services as ledger
+from gridgov.shop.models import Order, OrderStatus
+from gridgov.shop.services import items
+from gridgov.shop.services.accounts import points_account, shop_account
 
 from . import volunteering_world as vw
 
@@ -15,8 +21,9 @@ def live_world(live_world):
 
 
 @pytest.mark.browser
-def test_order_dispatch_take_verify_points_on_a_phone(sign_in, live_server, live_world):
+def test_order_dispatch_take_verify_points_redeem_on_a_phone(sign_in, live_server, live_world):
     w = live_world.vol
+    towel = items.create_item(w.staff, w.community, name="毛巾", price=8, stock=1)
     resident = sign_in("resident", PHONE)
     resident.goto(f"{live_server.url}/volunteering/")
     resident.select_option("#item", str(w.haircut.pk))
@@ -56,4 +63,21 @@ def test_order_dispatch_take_verify_points_on_a_phone(sign_in, live_server, live
     resident.wait_for_load_state("networkidle")
     assert resident.locator("#order-status").get_attribute("data-status") == "rated"
     volunteer.goto(f"{live_server.url}/volunteering/tasks/")
-    assert "10" in volunteer.locator(".fs-5.fw-bold").nth(2).inner_text()  # 10 points for an hour
+    assert volunteer.inner_text("#my-points").strip() == "10"  # 10 points an hour, an hour verified
+
+    # The volunteer redeems the towel (8 points): held in escrow until the staff hand it over.
+    volunteer.goto(f"{live_server.url}/shop/")
+    assert volunteer.inner_text("#shop-balance").strip() == "10"
+    volunteer.locator(".shop-item", has_text="毛巾").locator("button").click()
+    volunteer.wait_for_load_state("networkidle")
+    code = volunteer.inner_text("#pickup-code").strip()
+    assert ledger.balance(points_account(w.v1.person)) == 2
+    assert volunteer.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    staff.goto(f"{live_server.url}/shop/keeper/")
+    staff.fill("#pickup-code-input", code)
+    staff.locator("#pickup-code-input + button").click()
+    staff.wait_for_load_state("networkidle")
+    assert "毛巾" in staff.inner_text(".alert-success")
+    order = Order.objects.get(item=towel)
+    assert order.status == OrderStatus.PICKED_UP and order.person == w.v1.person
+    assert ledger.balance(shop_account(w.community)) == 8

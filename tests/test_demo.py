@@ -20,17 +20,28 @@ from gridgov.assessment.services.recount import plain_sums
 from gridgov.assessment.services.totals import sums
 from gridgov.cases.models import OPEN_STATUSES, Case, Channel, Light, Status, TimelineEntry, WhistleCall
 from gridgov.cases.services import locate
-from gridgov.core import journal
+from gridgov.core import figures, journal
 from gridgov.demo.cases import generate_cases
 from gridgov.demo.services import DEMO_USERNAMES, DISTRICT, PASSWORD, load_demo
+from gridgov.ledger import services as ledger
 from gridgov.people.models import Person
+from gridgov.reportin.models import EmployerReport, MemberRegistration, ReportStatus
+from gridgov.shop.models import Item
+from gridgov.shop.models import Order as ShopOrder
+from gridgov.shop.models import OrderStatus as ShopStatus
 from gridgov.structure.models import Department, PartyOrg, Unit
 from gridgov.structure.services import coverage
+from gridgov.timebank.models import Movement, MovementKind
+from gridgov.volunteering.models import OrderStatus as ServiceStatus
+from gridgov.volunteering.models import ServiceOrder, ServiceRecord, Volunteer
+from gridgov.volunteering.services.common import MINUTES, POINTS, person_balance
 
 ROLES = {"district_admin": Role.DISTRICT_ADMIN, "district_dispatcher": Role.DISTRICT_DISPATCHER,
          "street_dispatcher": Role.STREET_DISPATCHER, "community_staff": Role.COMMUNITY_STAFF,
          "grid_leader": Role.GRID_LEADER, "grid_worker": Role.GRID_WORKER, "grid_worker2": Role.GRID_WORKER,
-         "dept_chengguan": Role.DEPARTMENT_STAFF, "resident": Role.RESIDENT}
+         "dept_chengguan": Role.DEPARTMENT_STAFF, "resident": Role.RESIDENT, "volunteer": Role.PARTY_MEMBER,
+         "shop_keeper": Role.SHOP_KEEPER, "unit_liaison": Role.UNIT_LIAISON}
+HOME = "510113002001"  # 怡湖社区, the community_staff login's community
 
 
 # The mark makes pytest-django create the test database (it only does for tests that ask for one)
@@ -213,3 +224,68 @@ def test_generation_is_deterministic_for_a_seed(demo):
     first, again = replay(), replay()
     assert first[0]["cases"] == 50 and first[0]["skipped_steps"] == 0
     assert first[1] == again[1]
+
+
+# -- participation: volunteering, the shop, the time bank, 双报到 -----------------------------------
+def test_participation_counts(demo):
+    assert demo["volunteering_registered"] >= 40 and demo["volunteering_orders"] >= 60
+    assert demo["volunteering_records"] >= 50
+    assert demo["shop_orders"] >= 30 and demo["timebank_donations"] >= 5
+    assert demo["reportin_members"] >= 10 and demo["reportin_reports"] >= 2
+    assert Movement.objects.filter(district_code=DISTRICT, kind=MovementKind.DONATION).count() == demo["timebank_donations"]
+    assert Movement.objects.filter(district_code=DISTRICT, kind=MovementKind.FUNDING).exists()
+    assert Movement.objects.filter(district_code=DISTRICT, kind=MovementKind.TRANSFER).exists()
+    assert MemberRegistration.objects.filter(community__district_code=DISTRICT).count() >= 10
+    # some in-service members are volunteers with service records (they fill the reports)
+    members = MemberRegistration.objects.values("person")
+    assert ServiceRecord.objects.filter(volunteer__person__in=members).exists()
+
+
+def test_participation_orders_in_every_state(demo):
+    services = ServiceOrder.objects.filter(community__district_code=DISTRICT)
+    assert set(services.values_list("status", flat=True)) == set(ServiceStatus.values)
+    shop = ShopOrder.objects.filter(community__district_code=DISTRICT)
+    assert shop.count() >= 30
+    assert set(shop.values_list("status", flat=True)) == set(ShopStatus.values)
+    cancelled = shop.filter(status=ShopStatus.CANCELLED)
+    assert cancelled.filter(closed_by=F("buyer")).exists() and cancelled.exclude(closed_by=F("buyer")).exists()
+
+
+def test_participation_ledger_balances(demo):
+    assert ledger.check().ok
+
+
+def test_participation_logins(demo):
+    volunteer = User.objects.get(username="volunteer")
+    registered = Volunteer.objects.get(person=volunteer.person)
+    assert volunteer.person.is_party_member and registered.community.code == HOME
+    assert ServiceRecord.objects.filter(volunteer=registered).exists()
+    assert person_balance(volunteer.person, POINTS) > 0 and person_balance(volunteer.person, MINUTES) > 0
+    assert RoleAssignment.objects.filter(user__username="shop_keeper", role=Role.SHOP_KEEPER, unit__code=HOME).exists()
+    keeper = User.objects.get(username="shop_keeper")
+    assert ShopOrder.objects.filter(community__code=HOME, status=ShopStatus.PICKED_UP, closed_by=keeper).exists()
+    # the resident keeps points and orders, and can still redeem something in their shop
+    resident = User.objects.get(username="resident").person
+    balance = person_balance(resident, POINTS)
+    assert ServiceOrder.objects.filter(resident=resident).exists()
+    assert Item.objects.filter(community__code=HOME, active=True, stock__gt=0, price__lte=balance).exists()
+    # the volunteers have logins (one hash for all: made once)
+    users = User.objects.filter(username__startswith="v_")
+    assert users.count() >= 40 and users.values("password").distinct().count() == 1
+    for username in ("volunteer", "shop_keeper", "unit_liaison", users.first().username):
+        assert authenticate(username=username, password=PASSWORD) is not None, username
+
+
+def test_participation_registration_rates(demo):
+    today = timezone.localdate()
+    codes = list(Volunteer.objects.filter(community__district_code=DISTRICT)
+                 .values_list("community__code", flat=True).distinct())
+    rates = figures.get("volunteering").compute(codes, today - dt.timedelta(days=89), today)
+    values = [rates[code]["registration_rate"] for code in codes]
+    assert max(values) >= 0.15 and min(values) < 0.10
+
+
+def test_participation_employer_reports(demo):
+    reports = EmployerReport.objects.filter(employer_org__community__district_code=DISTRICT)
+    assert reports.filter(status__in=[ReportStatus.SENT, ReportStatus.ACKNOWLEDGED]).count() >= 2
+    assert reports.filter(status=ReportStatus.ACKNOWLEDGED).exclude(acknowledged_by="").exists()

@@ -18,7 +18,8 @@ SEEN = {
     "street_dispatcher": EVERY_STAFF_PAGE + ["inbox"] + PARTICIPATION + ["reportin-home", "unit", "people"],
     "community_staff": ["my-tasks"] + EVERY_STAFF_PAGE + ["inbox"] + PARTICIPATION
     + ["shop-keeper", "reportin-home", "unit", "people"],
-    "grid_worker": ["my-tasks", "assessment", "case-report", "my-cases", "inbox", "unit", "people"],
+    "grid_worker": ["my-tasks", "assessment", "case-report", "my-cases", "volunteering-order-for", "inbox", "unit",
+                    "people"],
     "dept_chengguan": ["assessment", "department-inbox", "inbox", "unit"],
     "resident": ["case-report", "my-cases", "timebank-mine", "shop", "volunteering-services", "volunteering-tasks",
                  "inbox", "unit"],

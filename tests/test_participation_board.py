@@ -92,3 +92,4 @@ def test_the_board_draws_the_chosen_figure_against_its_target(sign_in, live_serv
     page.goto(f"{live_server.url}/screen/")
     page.wait_for_selector("#screen[aria-busy=false]")
     assert page.locator("#sc-participation dd").all_inner_texts() == ["25.0%"]
+

@@ -29,7 +29,10 @@ from gridgov.intake.models import IntakeSettings, Suggestion, TrainingExample
 from gridgov.integrations.models import Integration
 from gridgov.open311.models import ServiceRequest
 from gridgov.people.models import Person, RevealLog
+from gridgov.reportin.models import ReportinSettings
+from gridgov.shop.models import ShopSettings
 from gridgov.structure.models import PartyMembership, PartyOrg
+from gridgov.volunteering.models import VolunteeringSettings
 
 from .factories import build_district
 
@@ -83,6 +86,9 @@ def _rows(district, category):
     integration.save()
     ScoreWeight.objects.create(district_code=code, subject="unit", figure="closure_rate", weight=30)
     IntakeSettings.objects.create(district=units["district"])
+    VolunteeringSettings.objects.create(district_code=code)
+    ShopSettings.objects.create(district=units["district"])
+    ReportinSettings.objects.create(district=units["district"])
     case = Case.objects.create(district_code=code, code=f"{code}-0001", channel="open311", title="垃圾",
                                category=category, unit=units["A1-1-1"], queue=units["A1"],
                                reported_at=timezone.now())

@@ -2,6 +2,7 @@
 refused step comes back as a message with nothing changed."""
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from gridgov.volunteering.models import ServiceOrder, ServiceRecord
 
@@ -78,3 +79,40 @@ def test_staff_pages_register_and_publish(w):
                                                  "limit": "5", "points": "5", "waiting_list": "1"})
     from gridgov.volunteering.models import Activity, ServiceItem
     assert ServiceItem.objects.filter(name="修电器").exists() and Activity.objects.filter(title="义诊").exists()
+
+
+def test_a_grid_worker_orders_for_a_resident_in_their_care(client, w):
+    """点单 on a resident's behalf: the grid worker finds them among the people they see and orders
+    from their community's menu; the order is the resident's, ordered by the worker."""
+    worker = w.d.users["grid_worker"]  # micro-grid A1-1, where the resident lives
+    client.force_login(worker)
+    found = client.get(reverse("volunteering-order-for"), {"q": w.person.name[:2]})
+    assert found.status_code == 200 and f"?person={w.person.pk}" in found.content.decode()
+    form = client.get(reverse("volunteering-order-for"), {"person": w.person.pk})
+    assert w.haircut.name in form.content.decode()
+    response = client.post(reverse("volunteering-service-order"), {
+        "item": w.haircut.pk, "resident": w.person.pk, "description": "老人行动不便，请上门理发"})
+    order = ServiceOrder.objects.get()
+    assert response.status_code == 302 and response.url == reverse("volunteering-order", args=[order.pk])
+    assert (order.resident, order.ordered_by) == (w.person, worker)
+
+
+def test_ordering_for_someone_out_of_reach_is_refused(client, w):
+    stranger = w.d.persons[-1]  # street B: the worker of A1-1 does not see them
+    client.force_login(w.d.users["grid_worker"])
+    assert client.get(reverse("volunteering-order-for"), {"person": stranger.pk}).status_code == 404
+    assert client.post(reverse("volunteering-service-order"), {"item": w.haircut.pk, "resident": stranger.pk}).status_code == 404
+    client.force_login(w.resident)  # a resident orders for themselves only
+    assert client.get(reverse("volunteering-order-for")).status_code == 403
+    assert not ServiceOrder.objects.exists()
+
+
+def test_a_refused_step_never_sends_the_browser_off_site(client, w):
+    client.force_login(w.resident)
+    bad_time = {"item": w.haircut.pk, "wanted_at": "soon"}
+    response = client.post(reverse("volunteering-service-order"), {**bad_time, "next": "https://evil.example/"},
+                           HTTP_REFERER="https://evil.example/x")
+    assert response.status_code == 302 and response.url == reverse("volunteering-services")
+    back = client.post(reverse("volunteering-service-order"), {**bad_time, "next": "/volunteering/tasks/"})
+    assert back.url == "/volunteering/tasks/"
+    assert not ServiceOrder.objects.exists()

@@ -5,14 +5,15 @@ In the communities where the volunteering demo registered volunteers (the main `
 login's community first; up to :data:`COMMUNITIES`), each gets a few resident units with pledged
 resources and one named liaison each (``ul_<community code>_<n>``; the first unit's liaison is the
 login ``unit_liaison``), a list of employers' party organisations (one of them a resident unit), the
-party members whose households lie there registered as in-service members, and one report per
-employer organisation for the last complete quarter, sent (every other one acknowledged).
-Everything is drawn from a seeded ``random.Random``, so two loads are identical.
+party members whose households lie there registered as in-service members (its volunteers, and
+others only where the volunteers reach :data:`FLOOR` of the residents, up to :data:`CEILING`, or where
+there are no volunteers), and one report per employer organisation for the last complete quarter,
+sent (every other one acknowledged). Everything is drawn from a seeded ``random.Random``, so two
+loads are identical.
 """
 import datetime as dt
 import random
 
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db.models import Q
 from django.utils import timezone
@@ -22,14 +23,19 @@ from gridgov.core import clock
 from gridgov.people.models import Person
 from gridgov.reportin.models import EmployerOrg, MemberRegistration, Period, ResidentUnit
 from gridgov.reportin.services import members, reports, units
-from gridgov.structure.codes import prefix
+from gridgov.structure.codes import prefix, subtree_q
 from gridgov.structure.models import PartyMembership, Unit, UnitKind
 from gridgov.volunteering.models import Volunteer
 
-from .seed import DISTRICT, GIVEN, PASSWORD, SEED, SURNAMES
+from .seed import DISTRICT, GIVEN, SEED, SURNAMES
+from .volunteering_demo import password_hash
 
 COMMUNITIES = 8
 MEMBERS_PER_COMMUNITY = 10
+#: In-service members who are not yet volunteers are registered only where a community's volunteers
+#: reach FLOOR of its residents already, and while they stay under CEILING of them (or where it has
+#: no volunteers at all).
+FLOOR, CEILING = 0.15, 0.22
 DAY = dt.timedelta(days=1)
 
 #: (name, kind, pledges: (kind, description, quantity)); ``{c}`` is the community's short name.
@@ -77,7 +83,7 @@ def _staff_of(community: Unit):
 
 def _liaisons(communities, per_community: dict[str, int], rng) -> dict[str, list[User]]:
     """One liaison account per unit, hashed once (they share the published demo password)."""
-    password = make_password(PASSWORD)
+    password = password_hash()
     wanted = []
     for index, community in enumerate(communities):
         for n in range(per_community[community.code]):
@@ -142,12 +148,24 @@ def generate(progress: bool = False, *, now=None, district_code: str = DISTRICT)
                     org = members.add_employer_org(staff, community, employer_name=employer, name=org_name,
                                                    contact=contact, resident_unit=linked)
                 orgs.append(org)
-        # in-service members: party members whose household lies in the community, over the first weeks
+        # in-service members: party members whose household lies in the community, over the first
+        # weeks — its volunteers first (their service records fill the reports); registering makes a
+        # member a volunteer, so others only where the volunteers reach FLOOR of the residents, and
+        # while they stay under CEILING (the communities below the volunteering target stay below it)
         people = list(Person.objects.filter(household__building__microgrid__code__startswith=community.code,
                                             unit__district_code=district_code)
                       .filter(Q(is_party_member=True) | Q(pk__in=PartyMembership.objects.values("person")))
-                      .order_by("pk")[:MEMBERS_PER_COMMUNITY * 3])
-        rng.shuffle(people)
+                      .order_by("pk"))
+        registered = set(Volunteer.objects.filter(person__in=people).values_list("person", flat=True))
+        residents = Person.objects.filter(subtree_q("unit__code", community.code)).count()
+        volunteers = Volunteer.objects.filter(community=community).count()
+        if not volunteers:  # no volunteering here: no registration rate to keep
+            room = MEMBERS_PER_COMMUNITY
+        else:
+            room = max(0, int(CEILING * residents) - volunteers) if volunteers >= FLOOR * residents else 0
+        others = [person for person in people if person.pk not in registered]
+        rng.shuffle(others)
+        people = [person for person in people if person.pk in registered] + others[:room]
         for person in people[:MEMBERS_PER_COMMUNITY]:
             moment = start + rng.randint(1, 20) * DAY + dt.timedelta(hours=9 + rng.randint(0, 8))
             registered_year = timezone.localtime(moment).year

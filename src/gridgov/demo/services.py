@@ -233,7 +233,8 @@ class _Builder:
 
 
 DEMO_USERNAMES = ["district_admin", "district_dispatcher", "street_dispatcher", "community_staff", "grid_leader",
-                  "grid_worker", "grid_worker2", "dept_chengguan", "resident"]
+                  "grid_worker", "grid_worker2", "dept_chengguan", "resident", "volunteer", "shop_keeper",
+                  "unit_liaison"]
 
 
 def load_demo(progress: bool = False, cases: int = 3000) -> dict:

@@ -6,13 +6,14 @@ balance) gets a shop keeper (an existing one, the community's staff, or a new ``
 and a shelf of items; then, over the last 90 days, inside ``clock.frozen``, the buyers — residents
 and party members with a login — order, and the keeper hands over, cancels or the order expires,
 in time order. A buyer never spends points earned later than the order: what they may spend at a
-moment is the sum of their postings up to it. With no points anywhere it does nothing.
+moment is the sum of their postings up to it; the ``resident`` login keeps :data:`RESERVE` points
+(so it can still redeem something). The demo community (怡湖社区) gets the login ``shop_keeper``.
+With no points anywhere it does nothing.
 """
 import datetime as dt
 import heapq
 import random
 
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -30,16 +31,24 @@ from gridgov.shop.services import items, orders
 from gridgov.shop.services.access import community_of
 from gridgov.structure.models import Unit
 
-from .seed import DISTRICT, PASSWORD, SEED
+from .seed import DISTRICT, SEED
+from .volunteering_demo import password_hash
 
 #: The shelf of every demo shop: name, price in points, stock, description.
 SHELF = [("洗衣液 2kg", 30, 12, "日用品"), ("抽纸 10包", 15, 20, "日用品"), ("毛巾", 10, 20, ""),
          ("大米 5kg", 50, 8, "本地新米"), ("食用油 1.8L", 60, 6, ""), ("牙膏", 12, 15, ""),
          ("雨伞", 40, 5, "便民服务点也可借用"), ("理发券", 20, 10, "社区理发室")]
 REFUSED = (ValidationError, PermissionDenied, NotFound)
-#: About how many orders the whole district places over the period: each buyer orders on a day
-#: with probability 6 %, less when there are many buyers, so the demo stays a few seconds long.
-ORDERS_TARGET = 160
+#: About how many orders the whole district tries to place over the period: each buyer tries on a
+#: day with probability 10 %, less when there are many buyers, so the demo stays a few seconds long
+#: (a try with too few points for anything places nothing).
+ORDERS_TARGET = 320
+#: The fates of the first orders (by number), so every ending is there however the dice fall: a
+#: cancellation by the buyer, one by the keeper, one left to expire.
+FATES = {2: "keeper_cancel", 3: "cancel", 4: "expire"}
+#: Points the ``resident`` login never spends in the demo (it can still redeem something).
+RESERVE = 30
+HOME_COMMUNITY = "510113002001"  # 怡湖社区, where the main demo logins work
 
 
 def _buyers(district_code):
@@ -53,23 +62,35 @@ def _buyers(district_code):
 
 
 def _keeper(community) -> User:
+    """The community's shop keeper: the demo community's ``shop_keeper`` login (made here), else
+    whoever keeps its shop already (a shop keeper before the community's staff), else a new
+    ``sk_<code>`` login."""
+    if community.code == HOME_COMMUNITY:
+        return _login("shop_keeper", community)
     held = (RoleAssignment.objects.filter(role__in=SHOP_ROLES, unit=community).select_related("user")
             .order_by("-role", "pk"))  # shop_keeper sorts before community_staff
     for assignment in held:
         if assignment.user.is_active:
             return assignment.user
-    user, created = User.objects.get_or_create(username=f"sk_{community.code}",
-                                               defaults={"password": make_password(PASSWORD), "first_name": "店长"})
+    return _login(f"sk_{community.code}", community)
+
+
+def _login(username, community) -> User:
+    user, created = User.objects.get_or_create(username=username,
+                                               defaults={"password": password_hash(), "first_name": "店长"})
     if created:
         RoleAssignment.objects.create(user=user, role=Role.SHOP_KEEPER, unit=community)
     return user
 
 
 def _available(person, at) -> int:
-    """What the person may spend at ``at``: their postings up to then (never points earned later)."""
-    return Posting.objects.filter(account__kind=AccountKind.PERSON, account__unit=MeasureUnit.POINTS,
-                                  account__owner_key=f"person:{person.pk}", entry__at__lte=at) \
+    """What the person may spend at ``at``: their postings up to then (never points earned later),
+    less the ``resident`` login's reserve."""
+    reserve = RESERVE if person.user.username == "resident" else 0
+    total = Posting.objects.filter(account__kind=AccountKind.PERSON, account__unit=MeasureUnit.POINTS,
+                                   account__owner_key=f"person:{person.pk}", entry__at__lte=at) \
         .aggregate(total=Sum("amount"))["total"] or 0
+    return total - reserve
 
 
 def generate(progress: bool = False, now: dt.datetime | None = None, days: int = 90, seed=SEED,
@@ -100,7 +121,7 @@ def generate(progress: bool = False, now: dt.datetime | None = None, days: int =
             sequence += 1
             heapq.heappush(events, (at, sequence, kind, payload))
 
-        chance = min(0.06, ORDERS_TARGET / (days * len(buyers)))
+        chance = min(0.1, ORDERS_TARGET / (days * len(buyers)))
         for day in range(days):
             base = start + dt.timedelta(days=day)
             push(base.replace(hour=17, minute=0, second=0, microsecond=0), "expire", None)  # 01:00 local
@@ -129,7 +150,7 @@ def generate(progress: bool = False, now: dt.datetime | None = None, days: int =
                     order = _order(rng, payload, shelves, at)
                     if order is not None:
                         placed += 1
-                        _fate(rng, order, push, at)
+                        _fate(rng, order, push, at, FATES.get(placed), at > end - dt.timedelta(days=6))
                 elif kind in ("pick_up", "cancel", "keeper_cancel"):
                     order = payload
                     try:
@@ -166,14 +187,16 @@ def _order(rng, person, shelves, at):
         return None
 
 
-def _fate(rng, order, push, at):
+def _fate(rng, order, push, at, fate=None, recent=False):
     """What happens to an order next: mostly picked up within days, sometimes cancelled, some left
-    to expire (and the latest still waiting)."""
+    to expire (and the latest mostly still waiting). ``fate`` forces one (:data:`FATES`)."""
     roll = rng.random()
-    if roll < 0.72:
+    if fate is None and recent and rng.random() < 0.7:
+        return  # still waiting at "now"
+    if fate == "pick_up" or (fate is None and roll < 0.72):
         push(at + dt.timedelta(hours=rng.uniform(2, 120)), "pick_up", order)
-    elif roll < 0.84:
+    elif fate == "cancel" or (fate is None and roll < 0.84):
         push(at + dt.timedelta(hours=rng.uniform(1, 72)), "cancel", order)
-    elif roll < 0.89:
+    elif fate == "keeper_cancel" or (fate is None and roll < 0.89):
         push(at + dt.timedelta(hours=rng.uniform(12, 48)), "keeper_cancel", order)
     # else: nobody comes; the worker expires it after the district's days to pick up

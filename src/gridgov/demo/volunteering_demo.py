@@ -7,16 +7,23 @@ its own moment: ordered → accepted → dispatched or published → taken → c
 verified (posting points, and minutes for care) → rated; some refused or cancelled, recent ones
 still open. Residents without a login act through the platform (``actor=None``); the demo logins
 act as themselves: ``community_staff`` runs 怡湖社区, whose ``resident`` is also a volunteer (so the
-login has points and service history) and orders services of their own. Adds no login.
+login has points and service history) and orders services of their own. Adds one login,
+``volunteer``: a party member registered there, who takes and does care services of their own (so
+the login has verified services, points and time-bank minutes). Every demo login made after the
+district's shares one password hash (:func:`password_hash`, computed once).
 """
 import datetime as dt
+import functools
 import random
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from gridgov.accounts.models import Role, RoleAssignment
 from gridgov.core import clock
 from gridgov.core.errors import NotFound
 from gridgov.people.models import Person
@@ -25,7 +32,7 @@ from gridgov.structure.models import Unit
 from gridgov.volunteering.models import ServiceOrder, ServiceRecord, Volunteer
 from gridgov.volunteering.services import activities, menu_items, orders, volunteers
 
-from .seed import DISTRICT, SEED
+from .seed import DISTRICT, PASSWORD, SEED
 
 COMMUNITIES = 8
 DAYS = 90
@@ -46,6 +53,26 @@ class _NotYet(Exception):
     pass
 
 
+@functools.lru_cache(maxsize=4)
+def _hash(hashers: tuple[str, ...]) -> str:
+    return make_password(PASSWORD)
+
+
+def password_hash() -> str:
+    """The demo password hashed once (PBKDF2 costs ~0.3 s a time): assign it to every new demo
+    user's ``password`` instead of ``create_user``. Cached per hasher setting (tests use MD5)."""
+    return _hash(tuple(settings.PASSWORD_HASHERS))
+
+
+def make_login(username: str, person: Person, role: str, unit=None) -> User:
+    """A demo login for ``person`` (role ``role`` at their home unit, unless ``unit``)."""
+    user = User.objects.create(username=username, password=password_hash(), first_name=person.name)
+    RoleAssignment.objects.create(user=user, role=role, unit=unit or person.unit)
+    person.user = user
+    person.save(update_fields=["user"])
+    return user
+
+
 def _at(moment):
     return clock.frozen(moment.astimezone(dt.timezone.utc))
 
@@ -58,6 +85,8 @@ class _Demo:
         self.counts = {"volunteers": 0, "orders": 0, "activities": 0, "refused_steps": 0}
         self.staff = User.objects.filter(username="community_staff").first()
         self.resident = User.objects.filter(username="resident").select_related("person__unit").first()
+        #: person pk → the demo login that acts as itself when that person takes an order
+        self.acting = {self.resident.person.pk: self.resident} if self.resident else {}
 
     def staff_of(self, community):
         """The demo's community staff login where it works, else the platform."""
@@ -104,6 +133,13 @@ class _Demo:
         residents = [p for p in people if p not in chosen] or people
         for _ in range(self.rng.randint(7, 10)):
             self.order(staff, community, items, team, found, self.rng.choice(residents), None)
+        volunteer = self.volunteer_login(community, found) if staff else None
+        if volunteer is not None:
+            # The volunteer login does care services (points and time-bank minutes), and a haircut.
+            me = next(v for v in found if v.person_id == volunteer.person.pk)
+            for item in (items[1], items[1], items[1], items[0]):
+                self.order(staff, community, [item], team, found, self.rng.choice(residents), None, ending="rated",
+                           taker=me)
         if self.resident and self.resident.person in chosen:
             # The resident login serves others (points in their account) …
             me = next(v for v in found if v.person_id == self.resident.person.pk)
@@ -115,6 +151,17 @@ class _Demo:
                 self.order(staff, community, items, team, [v for v in found if v.person != self.resident.person],
                            self.resident.person, self.resident, ending=ending)
         self.activity(staff, community, found)
+
+    def volunteer_login(self, community, found):
+        """The ``volunteer`` login: the first party member registered in the staff's community."""
+        if User.objects.filter(username="volunteer").exists():
+            return None
+        member = next((v.person for v in found if v.person.is_party_member and v.person.user_id is None), None)
+        if member is None:
+            return None
+        user = make_login("volunteer", member, Role.PARTY_MEMBER)
+        self.acting[member.pk] = user
+        return user
 
     # -- one order through its steps ----------------------------------------------------------------
     def order(self, staff, community, items, team, found, resident, resident_user, ending=None, taker=None):
@@ -161,7 +208,7 @@ class _Demo:
                     order = orders.publish(staff, order)
             if ending in ("dispatched", "published"):
                 return
-            taker_user = taker.person.user if self.resident and taker.person_id == self.resident.person.pk else None
+            taker_user = self.acting.get(taker.person_id)
             with _at(later(self.rng.uniform(1, 20))):
                 order = orders.take(taker_user, order, volunteer=None if taker_user else taker)
             if ending == "taken":

@@ -18,7 +18,7 @@ class IntakeSettingsAdmin(ScopedAdmin):
     autocomplete_fields = ["district"]
     fieldsets = [
         (None, {"fields": ["district"]}),
-        (gettext_lazy("Classification"), {"fields": ["auto_route_threshold"]}),
+        (gettext_lazy("Classification"), {"fields": ["auto_route_threshold", "unclassified_category"]}),
         (gettext_lazy("Duplicates"), {"fields": ["duplicate_radius_m", "duplicate_window_hours",
                                                  "duplicate_text_similarity"]}),
         (gettext_lazy("Hot spots"), {"fields": ["hotspot_window_days", "hotspot_min_reports", "hotspot_cell_m"]}),

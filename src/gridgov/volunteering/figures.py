@@ -104,7 +104,7 @@ def compute(unit_codes: Sequence[str], start: dt.date, end: dt.date) -> dict[str
 FIGURE_SET = FigureSet(
     key="volunteering",
     label=_("Volunteering"),
-    order=40,
+    order=10,
     compute=compute,
     headline=("registration_rate", "active_volunteers", "completion_rate", "satisfaction"),
     figures=(

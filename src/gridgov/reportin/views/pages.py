@@ -199,12 +199,12 @@ def _pledge_of(request, unit) -> Pledge:
 
 @login_required
 @require_POST
-def unit_action(request, pk, action):
+def unit_action(request, pk, step):
     unit = get_visible_or_404(request.user, ResidentUnit.objects.select_related("community"), pk=pk)
-    if action not in UNIT_ACTIONS:
+    if step not in UNIT_ACTIONS:
         raise Http404
     try:
-        UNIT_ACTIONS[action](request, unit)
+        UNIT_ACTIONS[step](request, unit)
     except (ValidationError, PermissionDenied) as error:
         unit.refresh_from_db()
         return render(request, "reportin/unit.html", _unit_context(request, unit, errors=_messages_of(error)),
@@ -301,13 +301,13 @@ def member_page(request, pk):
 
 @login_required
 @require_POST
-def member_action(request, pk, action):
+def member_action(request, pk, step):
     registration = get_visible_or_404(
         request.user, MemberRegistration.objects.select_related("person", "community", "employer_org"), pk=pk)
     try:
-        if action == "renew":
+        if step == "renew":
             registration = members.renew_member(request.user, registration)
-        elif action == "end":
+        elif step == "end":
             members.end_member(request.user, registration, request.POST.get("note", ""))
         else:
             raise Http404
@@ -380,12 +380,12 @@ def report_xlsx(request, pk):
 
 @login_required
 @require_POST
-def report_action(request, pk, action):
+def report_action(request, pk, step):
     report = _report(request, pk)
     try:
-        if action == "send":
+        if step == "send":
             reports.send_report(request.user, report)
-        elif action == "acknowledge":
+        elif step == "acknowledge":
             reports.acknowledge_report(request.user, report, request.POST.get("acknowledged_by", ""))
         else:
             raise Http404

@@ -76,5 +76,5 @@ def compute(unit_codes, start: dt.date, end: dt.date) -> dict:
     return result
 
 
-FIGURE_SET = FigureSet(key="shop", label=_("Points shop"), figures=FIGURES, compute=compute, order=40,
+FIGURE_SET = FigureSet(key="shop", label=_("Points shop"), figures=FIGURES, compute=compute, order=20,
                        headline=("points_issued", "points_redeemed", "redemption_rate"))

@@ -13,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridgov.accounts.roles import PARTICIPATION_STAFF_ROLES
+from gridgov.accounts.roles import GRID_TASK_ROLES, PARTICIPATION_STAFF_ROLES
 from gridgov.accounts.scope import get_visible_or_404, scope_for, visible
 from gridgov.core import clock
 from gridgov.people.models import Person
@@ -53,8 +54,16 @@ def _refusals(view):
             text = "; ".join(error.messages) if isinstance(error, ValidationError) else (
                 str(error) or _("You may not do this."))
             messages.error(request, text)
-            return redirect(request.POST.get("next") or request.META.get("HTTP_REFERER") or reverse("volunteering-services"))
+            return redirect(_back(request))
     return run
+
+
+def _back(request) -> str:
+    """Where a refused step returns: the page it came from, if it is one of ours."""
+    for candidate in (request.POST.get("next"), request.META.get("HTTP_REFERER")):
+        if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+            return candidate
+    return reverse("volunteering-services")
 
 
 def _moment(value):
@@ -112,12 +121,39 @@ def services(request):
 
 
 @login_required
+def order_for(request):
+    """A grid worker (or the community's staff) orders for a resident in their care: find the
+    resident among the people they see, then order from that resident's community menu."""
+    if not scope_for(request.user).has_role(*(GRID_TASK_ROLES | PARTICIPATION_STAFF_ROLES)):
+        raise PermissionDenied(_("Only grid workers and community staff order services for residents."))
+    query = (request.GET.get("q") or "").strip()[:50]
+    chosen = request.GET.get("person")
+    context = {"query": query, "found": [], "resident": None, "items": []}
+    if chosen:
+        resident = get_visible_or_404(request.user, Person.objects.select_related("unit"), pk=_int(chosen, 0))
+        try:
+            community = community_of(resident)
+        except ValidationError as error:
+            raise PermissionDenied(error.messages[0]) from None
+        context.update(resident=resident, community=community,
+                       items=ServiceItem.objects.filter(community=community, active=True))
+    elif query:
+        context["found"] = visible(request.user, Person.objects.select_related("unit")).filter(
+            name__contains=query).order_by("name", "pk")[:20]
+    return render(request, "volunteering/order_for.html", context)
+
+
+@login_required
 @require_POST
 @_refusals
 def place(request):
     item = get_visible_or_404(request.user, ServiceItem.objects.all(), pk=_int(request.POST.get("item"), 0))
     wanted = _moment(request.POST.get("wanted_at"))
-    order = orders.place_order(request.user, item=item, description=request.POST.get("description", ""),
+    resident = None
+    if request.POST.get("resident"):  # ordered on a resident's behalf: someone the orderer sees
+        resident = get_visible_or_404(request.user, Person.objects.all(), pk=_int(request.POST.get("resident"), 0))
+    order = orders.place_order(request.user, item=item, resident=resident,
+                               description=request.POST.get("description", ""),
                                address=request.POST.get("address", ""), wanted_at=wanted,
                                pay_with_minutes=bool(request.POST.get("pay_with_minutes")))
     messages.success(request, _("Your order has been sent to the community."))
@@ -180,12 +216,13 @@ ORDER_STEPS["dispatch"] = _dispatch
 @login_required
 @require_POST
 @_refusals
-def order_action(request, pk, action):
-    step = ORDER_STEPS.get(action)
-    if step is None:
+def order_action(request, pk, step):
+    """One step of an order's page (the URL's last segment names it: a form's step, not a journal action)."""
+    run = ORDER_STEPS.get(step)
+    if run is None:
         raise Http404
     obj = get_visible_or_404(request.user, _orders(request), pk=pk)
-    step(request, obj)
+    run(request, obj)
     messages.success(request, _("Done."))
     if not ServiceOrder.objects.visible_to(request.user).filter(pk=pk).exists():
         return redirect("volunteering-tasks")
@@ -236,20 +273,25 @@ def activity(request, pk):
         "staff": is_staff(request.user, obj.community)})
 
 
+#: The activity page's steps besides verification, by the URL's last segment.
+ACTIVITY_STEPS = {"sign_up": activities.sign_up, "withdraw": activities.withdraw, "check_in": activities.check_in,
+                  "check_out": activities.check_out, "cancel": activities.cancel_activity}
+
+
 @login_required
 @require_POST
 @_refusals
-def activity_action(request, pk, action):
+def activity_action(request, pk, step):
     obj = get_visible_or_404(request.user, Activity.objects.all(), pk=pk)
-    if action == "verify":
+    if step == "verify":
         attendance = {}
         for signup in obj.signups.all():
             if request.POST.get(f"came_{signup.pk}"):
                 attendance[signup.pk] = _int(request.POST.get(f"minutes_{signup.pk}"),
                                              request.POST.get(f"minutes_{signup.pk}"))
         activities.verify(request.user, obj, attendance)
-    elif action in ("sign_up", "withdraw", "check_in", "check_out", "cancel"):
-        getattr(activities, "cancel_activity" if action == "cancel" else action)(request.user, obj)
+    elif step in ACTIVITY_STEPS:
+        ACTIVITY_STEPS[step](request.user, obj)
     else:
         raise Http404
     messages.success(request, _("Done."))
@@ -316,25 +358,25 @@ def volunteers_page(request):
 @login_required
 @require_POST
 @_refusals
-def volunteers_action(request, action):
+def volunteers_action(request, step):
     _staff_only(request)
-    if action == "register":
+    if step == "register":
         person = get_visible_or_404(request.user, Person.objects.all(), pk=_int(request.POST.get("person"), 0))
         community = get_visible_or_404(request.user, Unit.objects.filter(kind="community"),
                                        code=request.POST.get("community", ""))
         volunteers.register_volunteer(request.user, person, community=community,
                                       skills=request.POST.get("skills", ""),
                                       party_org_name=request.POST.get("party_org_name", ""))
-    elif action in ("confirm", "decline", "deactivate"):
+    elif step in ("confirm", "decline", "deactivate"):
         volunteer = get_visible_or_404(request.user, Volunteer.objects.all(), pk=_int(request.POST.get("volunteer"), 0))
-        getattr(volunteers, action)(request.user, volunteer)
-    elif action == "team":
+        getattr(volunteers, step)(request.user, volunteer)
+    elif step == "team":
         community = get_visible_or_404(request.user, Unit.objects.filter(kind="community"),
                                        code=request.POST.get("community", ""))
         volunteers.create_team(request.user, community=community, name=request.POST.get("name", ""),
                                kind=request.POST.get("kind", TeamKind.VOLUNTEER),
                                resident_unit_name=request.POST.get("resident_unit_name", ""))
-    elif action == "member":
+    elif step == "member":
         team = get_visible_or_404(request.user, Team.objects.all(), pk=_int(request.POST.get("team"), 0))
         volunteer = get_visible_or_404(request.user, Volunteer.objects.all(), pk=_int(request.POST.get("volunteer"), 0))
         volunteers.add_to_team(request.user, volunteer, team)

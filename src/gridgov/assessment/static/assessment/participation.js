@@ -32,7 +32,9 @@
                   valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + suffix(figure.kind); }},
         grid: {left: 8, right: 16, top: 24, bottom: 8, containLabel: true},
         xAxis: {type: "category", data: data.names, axisLabel: {interval: 0, rotate: data.names.length > 8 ? 40 : 0}},
-        yAxis: {type: "value", axisLabel: {formatter: "{value}" + suffix(figure.kind)}},
+        // The target line stays in sight when every unit is far below it.
+        yAxis: {type: "value", axisLabel: {formatter: "{value}" + suffix(figure.kind)},
+                max: figure.target === null ? null : function (v) { return Math.ceil(Math.max(v.max, figure.target * 1.1)); }},
         series: [series],
       }, true);
     }
