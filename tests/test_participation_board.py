@@ -93,3 +93,22 @@ def test_the_board_draws_the_chosen_figure_against_its_target(sign_in, live_serv
     page.wait_for_selector("#screen[aria-busy=false]")
     assert page.locator("#sc-participation dd").all_inner_texts() == ["25.0%"]
 
+
+
+@pytest.mark.parametrize("key", ["volunteering", "shop", "timebank", "reportin"])
+def test_each_apps_figures_cost_the_same_queries_for_one_unit_or_many(district, key):
+    """The board asks each set for a unit and all its children at once, and the screen asks on every
+    refresh: a set's queries must not grow with the number of units (no query per unit)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    figure_set = figures.get(key)
+    one = [district.units["district"].code]
+    many = one + [district.units[label].code for label in ("A", "B", "A1", "A2", "B1", "B2")]
+
+    def cost(codes):
+        with CaptureQueriesContext(connection) as queries:
+            figure_set.compute(codes, dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+        return len(queries)
+
+    assert cost(many) == cost(one) <= 8

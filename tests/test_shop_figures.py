@@ -69,3 +69,11 @@ def test_a_past_day_sums_the_postings_up_to_its_end(w):
 def test_a_period_ending_today_reads_the_balance_caches(w):
     now = compute([w.a1.code], dt.date(2026, 7, 1), dt.date(2026, 7, 31))[w.a1.code]
     assert now["points_outstanding"] == 80 and now["points_issued"] == 0
+
+
+@pytest.mark.parametrize("start, end", [(dt.date(2026, 6, 1), dt.date(2026, 6, 30)),   # a past period
+                                        (dt.date(2026, 7, 1), dt.date(2026, 7, 31))])  # one ending today
+def test_many_codes_at_once_give_each_code_what_it_gets_alone(w, start, end):
+    codes = [unit.code for label, unit in w.units.items() if not label.startswith("compound")]  # every unit
+    together = compute(codes, start, end)
+    assert together == {code: compute([code], start, end)[code] for code in codes}

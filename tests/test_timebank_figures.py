@@ -81,3 +81,10 @@ def test_the_figure_set_is_registered_with_a_definition_for_each_figure():
     assert [f.key for f in figure_set.figures] == ["deposited", "withdrawn", "outstanding", "members_with_balance",
                                                    "donations", "community_banks"]
     assert all(str(f.definition) for f in figure_set.figures)
+
+
+def test_many_codes_at_once_give_each_code_what_it_gets_alone(story):
+    codes = [unit.code for label, unit in story.units.items() if not label.startswith("compound")]  # every unit
+    for start, end in ((dt.date(2026, 10, 1), dt.date(2026, 10, 31)), (dt.date(2026, 11, 1), dt.date(2026, 11, 30))):
+        together = compute(codes, start, end)
+        assert together == {code: compute([code], start, end)[code] for code in codes}

@@ -67,3 +67,59 @@ def ancestor_codes(code: str) -> list[str]:
 def child_kind(kind: str) -> str | None:
     index = KIND_ORDER.index(kind)
     return KIND_ORDER[index + 1] if index + 1 < len(KIND_ORDER) else None
+
+
+# -- many subtrees at once ------------------------------------------------------------------------
+# The figures of the participation apps are asked for a unit and all its children at once (the
+# assessment board) and on every refresh of the command screen: each family of figures is read in
+# one query over the union of the subtrees, and each row is then credited to every requested code
+# that holds it. Codes may nest (a district asked together with its streets), so a row may count
+# for several.
+
+def outermost(codes) -> list[str]:
+    """The codes that lie in no other of them, sorted (in sorted order a code follows its ancestor)."""
+    kept: list[str] = []
+    for code in sorted(set(codes)):
+        if not kept or not code.startswith(kept[-1]):
+            kept.append(code)
+    return kept
+
+
+def subtrees_q(path: str, codes) -> Q:
+    """Rows whose ``path`` lies in the subtree of any of ``codes``: one index range per outermost code
+    (a code inside another adds nothing); matches nothing for no codes."""
+    q = Q(pk__in=[])
+    for code in outermost(codes):
+        q |= subtree_q(path, code)
+    return q
+
+
+def holders(codes):
+    """``holding(place)`` → the codes among ``codes`` whose subtree holds ``place``; looks up each
+    prefix length once rather than trying every code."""
+    wanted = set(codes)
+    lengths = sorted({len(code) for code in wanted})
+
+    def holding(place: str) -> list[str]:
+        return [place[:length] for length in lengths if len(place) >= length and place[:length] in wanted]
+
+    return holding
+
+
+def per_subtree(rows, path: str, codes, **aggregates) -> dict[str, dict[str, int]]:
+    """``aggregates`` (sums and counts) of ``rows`` for each code's subtree, in one query however many
+    codes are asked for. ``path`` names the rows' unit code; the query groups by that code cut to the
+    longest code asked for (no group finer than an answer needs) and each group adds into every code
+    holding it."""
+    from django.db.models.functions import Substr  # the only query expression this module needs
+
+    totals = {code: dict.fromkeys(aggregates, 0) for code in codes}
+    if not totals:
+        return totals
+    holding = holders(totals)
+    cut = Substr(path, 1, max(len(code) for code in totals))
+    for group in rows.filter(subtrees_q(path, totals)).order_by().values(unit_code=cut).annotate(**aggregates):
+        for code in holding(group["unit_code"]):
+            for key in aggregates:
+                totals[code][key] += group[key] or 0
+    return totals

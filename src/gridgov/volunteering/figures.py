@@ -3,14 +3,18 @@ docs/volunteering.md and tested against a number worked out by hand."""
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import reduce
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.figures import Figure, FigureSet
-from gridgov.structure.codes import subtree_q
+from gridgov.structure import codes
+from gridgov.structure.codes import KIND_LENGTHS, outermost, subtree_q
 
 from .models import (
     DEFAULT_TARGET,
@@ -20,16 +24,71 @@ from .models import (
     ServiceOrder,
     ServiceRecord,
     Volunteer,
+    VolunteeringSettings,
     VolunteerStatus,
 )
 
 ACTIVE_DAYS = 90
+COMMUNITY_LENGTH = KIND_LENGTHS["community"]
 
 
 def _where(code: str, community_path: str, home_path: str) -> Q:
     """Rows of the subtree of ``code``: by the community they belong to for a community or above,
     by the person's home for a grid or micro-grid (a community's things lie in no single grid)."""
-    return subtree_q(community_path if len(code) <= 12 else home_path, code)
+    return subtree_q(community_path if len(code) <= COMMUNITY_LENGTH else home_path, code)
+
+
+class _Subtrees:
+    """The requested units' subtrees, read together so that a compute costs the same few queries
+    whether the board asks for one unit or ninety: each figure family is one query over the union of
+    the subtrees, and each row it returns is credited in Python to every requested code that holds
+    it — codes may nest (a district asked with its streets), so one row may count for several.
+
+    Which code holds a row follows ``_where``: a code of a community or above by the row's
+    community, a grid or micro-grid by the person's home."""
+
+    def __init__(self, codes: Sequence[str]):
+        self.codes = list(dict.fromkeys(codes))
+        self.wanted = set(self.codes)
+        self.lengths = sorted({len(code) for code in self.codes})
+
+    def q(self, community_path: str, home_path: str | None = None) -> Q:
+        """The union of the subtrees (every code by ``community_path`` when ``home_path`` is None).
+        A code inside another one read by the same column adds nothing, so it is left out of the SQL."""
+        if home_path is None:
+            by_community, by_home = self.codes, []
+        else:
+            by_community = [code for code in self.codes if len(code) <= COMMUNITY_LENGTH]
+            by_home = [code for code in self.codes if len(code) > COMMUNITY_LENGTH]
+        parts = ([subtree_q(community_path, code) for code in outermost(by_community)]
+                 + [subtree_q(home_path, code) for code in outermost(by_home)])
+        return reduce(operator.or_, parts)
+
+    def holding(self, community_code: str, home_code: str | None = None) -> list[str]:
+        """The requested codes whose subtree holds a row of this community and home (a row with a
+        single place passes only ``community_code``): at most one code per requested length."""
+        found = []
+        for length in self.lengths:
+            place = community_code if home_code is None or length <= COMMUNITY_LENGTH else home_code
+            if len(place) >= length and place[:length] in self.wanted:
+                found.append(place[:length])
+        return found
+
+
+@dataclass
+class _Tally:
+    """What one unit's figures are worked out from, gathered row by row."""
+
+    residents: int = 0
+    registered: int = 0
+    minutes: int = 0
+    party_minutes: int = 0
+    active: set = field(default_factory=set)          # people with a service in the last 90 days
+    placed: list = field(default_factory=list)        # statuses of the orders placed in the period
+    dispatched: list = field(default_factory=list)    # (ordered_at, dispatched_at), dispatched in it
+    taken: list = field(default_factory=list)         # (dispatched_at, taken_at), taken in it
+    takers: dict = field(default_factory=dict)        # taker's person → party member, taken in it
+    ratings: list = field(default_factory=list)       # ratings given in it
 
 
 def _share(part, whole):
@@ -48,57 +107,98 @@ def _bounds(start: dt.date, end: dt.date):
 
 
 def compute(unit_codes: Sequence[str], start: dt.date, end: dt.date) -> dict[str, dict]:
+    """Five queries whatever the number of codes: residents, volunteers, service records, orders and
+    the districts' targets, each over the union of the subtrees (see ``_Subtrees``)."""
     from gridgov.people.models import Person
 
-    from .services.common import settings_for
-
+    if not unit_codes:
+        return {}
+    subtrees = _Subtrees(unit_codes)
+    tallies = {code: _Tally() for code in subtrees.codes}
     since, until = _bounds(start, end)
-    result = {}
-    for code in unit_codes:
-        residents = Person.objects.filter(subtree_q("unit__code", code)).count()
-        volunteers = Volunteer.objects.filter(_where(code, "community__code", "person__unit__code"),
-                                              status=VolunteerStatus.REGISTERED, active=True, registered_on__lte=end)
-        registered = volunteers.count()
-        records = ServiceRecord.objects.filter(_where(code, "community__code", "person__unit__code"))
-        period = list(records.filter(day__gte=start, day__lte=end).values_list("minutes", "person__is_party_member"))
-        minutes = sum(m for m, _party in period)
-        party_minutes = sum(m for m, party in period if party)
-        hours = round(minutes / 60, 2)
-        active = (records.filter(day__gt=end - dt.timedelta(days=ACTIVE_DAYS), day__lte=end)
-                  .values("person").distinct().count())
-        orders = ServiceOrder.objects.filter(_where(code, "community__code", "resident__unit__code"))
-        placed = list(orders.filter(ordered_at__gte=since, ordered_at__lt=until).values_list("status", flat=True))
-        refused = placed.count(OrderStatus.REFUSED)
-        cancelled = placed.count(OrderStatus.CANCELLED)
-        done = sum(1 for s in placed if s in DONE_ORDER)
-        dispatched = orders.filter(dispatched_at__gte=since, dispatched_at__lt=until).values_list("ordered_at",
-                                                                                                   "dispatched_at")
-        taken = list(orders.filter(taken_at__gte=since, taken_at__lt=until)
-                     .values_list("dispatched_at", "taken_at", "taker__person", "taker__person__is_party_member"))
-        takers = {person: party for _a, _b, person, party in taken}
-        ratings = list(orders.filter(rated_at__gte=since, rated_at__lt=until).values_list("rating", flat=True))
-        target = settings_for(code[:6]).registration_target if len(code) >= 6 else DEFAULT_TARGET
-        result[code] = {
-            "registration_rate": _share(registered, residents),
-            "registration_target": float(target),
-            "registered_volunteers": registered,
-            "active_volunteers": active,
-            "verified_hours": hours,
-            "hours_per_volunteer": round(minutes / 60 / registered, 2) if registered else None,
-            "hours_per_100_residents": round(minutes / 60 / residents * 100, 2) if residents else None,
-            "orders_placed": len(placed),
-            "orders_open": sum(1 for s in placed if s in OPEN_ORDER),
-            "orders_done": done,
-            "orders_refused": refused,
-            "orders_cancelled": cancelled,
-            "mean_minutes_to_dispatch": _mean_minutes(dispatched),
-            "mean_minutes_to_take": _mean_minutes((a, b) for a, b, _p, _q in taken),
-            "completion_rate": _share(done, len(placed) - refused - cancelled),
-            "satisfaction": _share(sum(1 for r in ratings if r >= 4), len(ratings)),
-            "party_share_takers": _share(sum(1 for party in takers.values() if party), len(takers)),
-            "party_share_hours": _share(party_minutes, minutes),
-        }
-    return result
+
+    residents = (Person.objects.filter(subtrees.q("unit__code")).order_by()
+                 .values_list("unit__code").annotate(n=Count("pk")))
+    for home, n in residents:
+        for code in subtrees.holding(home):
+            tallies[code].residents += n
+
+    volunteers = (Volunteer.objects.filter(subtrees.q("community__code", "person__unit__code"),
+                                           status=VolunteerStatus.REGISTERED, active=True, registered_on__lte=end)
+                  .order_by().values_list("community__code", "person__unit__code").annotate(n=Count("pk")))
+    for community, home, n in volunteers:
+        for code in subtrees.holding(community, home):
+            tallies[code].registered += n
+
+    # One pass over the records serves the period's minutes and the 90 days' active volunteers.
+    in_period, recent = Q(day__gte=start), Q(day__gt=end - dt.timedelta(days=ACTIVE_DAYS))
+    records = (ServiceRecord.objects.filter(subtrees.q("community__code", "person__unit__code"),
+                                            in_period | recent, day__lte=end)
+               .order_by().values_list("community__code", "person__unit__code", "person", "person__is_party_member")
+               .annotate(minutes=Sum("minutes", filter=in_period), recent=Count("pk", filter=recent)))
+    for community, home, person, party, minutes, served_lately in records:
+        for code in subtrees.holding(community, home):
+            tally = tallies[code]
+            tally.minutes += minutes or 0
+            tally.party_minutes += (minutes or 0) if party else 0
+            if served_lately:
+                tally.active.add(person)
+
+    # One pass over the orders that moved in the period: placed, first dispatched, taken or rated.
+    def during(field_name):
+        return Q(**{f"{field_name}__gte": since, f"{field_name}__lt": until})
+
+    orders = (ServiceOrder.objects.filter(subtrees.q("community__code", "resident__unit__code"))
+              .filter(during("ordered_at") | during("dispatched_at") | during("taken_at") | during("rated_at"))
+              .order_by().values_list("community__code", "resident__unit__code", "status", "ordered_at",
+                                      "dispatched_at", "taken_at", "taker__person", "taker__person__is_party_member",
+                                      "rating", "rated_at"))
+    for community, home, status, ordered, dispatched, taken, taker, party, rating, rated in orders:
+        for code in subtrees.holding(community, home):
+            tally = tallies[code]
+            if ordered and since <= ordered < until:
+                tally.placed.append(status)
+            if dispatched and since <= dispatched < until:
+                tally.dispatched.append((ordered, dispatched))
+            if taken and since <= taken < until:
+                tally.taken.append((dispatched, taken))
+                tally.takers[taker] = party
+            if rated and since <= rated < until:
+                tally.ratings.append(rating)
+
+    districts = {codes.prefix(code, "district") for code in subtrees.codes} - {None}
+    targets = dict(VolunteeringSettings.objects.filter(district_code__in=districts)
+                   .values_list("district_code", "registration_target"))
+    return {code: _figures(tallies[code], targets.get(codes.prefix(code, "district"), DEFAULT_TARGET))
+            for code in subtrees.codes}
+
+
+def _figures(tally: _Tally, target) -> dict:
+    """One unit's figures from its tally (definitions in docs/volunteering.md)."""
+    minutes, registered, residents, placed = tally.minutes, tally.registered, tally.residents, tally.placed
+    refused = placed.count(OrderStatus.REFUSED)
+    cancelled = placed.count(OrderStatus.CANCELLED)
+    done = sum(1 for s in placed if s in DONE_ORDER)
+    return {
+        "registration_rate": _share(registered, residents),
+        "registration_target": float(target),
+        "registered_volunteers": registered,
+        "active_volunteers": len(tally.active),
+        "verified_hours": round(minutes / 60, 2),
+        "hours_per_volunteer": round(minutes / 60 / registered, 2) if registered else None,
+        "hours_per_100_residents": round(minutes / 60 / residents * 100, 2) if residents else None,
+        "orders_placed": len(placed),
+        "orders_open": sum(1 for s in placed if s in OPEN_ORDER),
+        "orders_done": done,
+        "orders_refused": refused,
+        "orders_cancelled": cancelled,
+        "mean_minutes_to_dispatch": _mean_minutes(tally.dispatched),
+        "mean_minutes_to_take": _mean_minutes(tally.taken),
+        "completion_rate": _share(done, len(placed) - refused - cancelled),
+        "satisfaction": _share(sum(1 for r in tally.ratings if r >= 4), len(tally.ratings)),
+        "party_share_takers": _share(sum(1 for party in tally.takers.values() if party), len(tally.takers)),
+        "party_share_hours": _share(tally.party_minutes, minutes),
+    }
 
 
 FIGURE_SET = FigureSet(

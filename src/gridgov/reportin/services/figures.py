@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,8 +23,14 @@ DEFAULT_SERVICES_TARGET = 2
 
 def services_target(district_code: str) -> int:
     """The services each registered member is expected to give a year in this district."""
-    value = ReportinSettings.objects.filter(district__code=district_code).values_list("services_target", flat=True).first()
-    return DEFAULT_SERVICES_TARGET if value is None else value
+    return services_targets([district_code])[district_code]
+
+
+def services_targets(district_codes) -> dict[str, int]:
+    """``services_target`` for several districts in one query: ``{district_code: target}``."""
+    found = dict(ReportinSettings.objects.filter(district__code__in=list(district_codes))
+                 .values_list("district__code", "services_target"))
+    return {code: found.get(code, DEFAULT_SERVICES_TARGET) for code in district_codes}
 
 
 def set_services_target(actor, district, value: int) -> ReportinSettings:
@@ -43,28 +50,44 @@ def set_services_target(actor, district, value: int) -> ReportinSettings:
 
 
 def compute(unit_codes, start: dt.date, end: dt.date) -> dict:
+    """A fixed number of queries however many codes the board or the screen asks for (five at most:
+    members, units, pledges, the members' services, the districts' targets), each over the union of
+    the subtrees, its rows then credited in Python to every requested code that holds them."""
+    unit_codes = list(dict.fromkeys(unit_codes))
+    if not unit_codes:
+        return {}
     year = end.year
-    year_start = dt.date(year, 1, 1)
+    members = {code: set() for code in unit_codes}
+    holding = codes.holders(unit_codes)
+    rows = (MemberRegistration.objects.filter(codes.subtrees_q("person__unit__code", unit_codes), year=year,
+                                              state=MemberState.ACTIVE)
+            .order_by().values_list("person__unit__code", "person_id").distinct())
+    for home, person in rows:
+        for code in holding(home):
+            members[code].add(person)
+    units = codes.per_subtree(UnitYear.objects.filter(year=year, unit__state=UnitState.ACTIVE),
+                              "unit__community__code", unit_codes, n=Count("unit", distinct=True))
+    pledges = codes.per_subtree(Pledge.objects.filter(withdrawn=False, unit__state=UnitState.ACTIVE,
+                                                      unit__years__year=year),
+                                "unit__community__code", unit_codes, n=Count("pk", distinct=True))
+
+    everyone = set().union(*members.values())
+    found = records.summaries(sorted(everyone), dt.date(year, 1, 1), end) if everyone else {}
+    districts = {code: codes.prefix(code, "district") for code in unit_codes}
+    targets = services_targets({district for district in districts.values() if district})
     out = {}
     for code in unit_codes:
-        members = list(MemberRegistration.objects.filter(codes.subtree_q("person__unit__code", code), year=year,
-                                                         state=MemberState.ACTIVE)
-                       .values_list("person_id", flat=True).distinct())
-        units = UnitYear.objects.filter(codes.subtree_q("unit__community__code", code), year=year,
-                                        unit__state=UnitState.ACTIVE).values("unit").distinct().count()
-        pledges = Pledge.objects.filter(codes.subtree_q("unit__community__code", code), withdrawn=False,
-                                        unit__state=UnitState.ACTIVE, unit__years__year=year).distinct().count()
-        found = records.summaries(members, year_start, end) if members else {}
-        services = sum(s.services for s in found.values())
-        served = sum(1 for s in found.values() if s.services > 0)
-        district = codes.prefix(code, "district")
+        mine = [found[person] for person in members[code]]
+        services = sum(s.services for s in mine)
+        served = sum(1 for s in mine if s.services > 0)
+        count = len(mine)
         out[code] = {
-            "members_registered": len(members),
-            "units_registered": units,
-            "services_per_member": round(services / len(members), 2) if members else None,
-            "services_target": services_target(district) if district else DEFAULT_SERVICES_TARGET,
-            "members_served_share": round(served / len(members), 4) if members else None,
-            "pledges": pledges,
+            "members_registered": count,
+            "units_registered": units[code]["n"],
+            "services_per_member": round(services / count, 2) if count else None,
+            "services_target": targets.get(districts[code], DEFAULT_SERVICES_TARGET),
+            "members_served_share": round(served / count, 4) if count else None,
+            "pledges": pledges[code]["n"],
         }
     return out
 

@@ -5,6 +5,7 @@ unit, a shop's community), orders by their community. The period is the local da
 ``end`` inclusive.
 """
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.core import clock
 from gridgov.core.figures import Figure, FigureSet
 from gridgov.ledger.models import Account, AccountKind, MeasureUnit, Posting, SystemAccount
-from gridgov.structure.codes import subtree_q
+from gridgov.structure.codes import per_subtree
 
 from ..models import Order, OrderStatus
 
@@ -50,28 +51,32 @@ _FROM_ISSUANCE = Exists(Posting.objects.filter(entry=OuterRef("entry"), account_
                                                account__name=SystemAccount.ISSUANCE))
 
 
-def compute(unit_codes, start: dt.date, end: dt.date) -> dict:
+def compute(unit_codes: Sequence[str], start: dt.date, end: dt.date) -> dict:
+    """The figures of ``unit_codes`` in four queries, one per family (issued, redeemed, outstanding,
+    orders), for any number of codes."""
     begin, until = _bounds(start, end)
     today = timezone.localdate(clock.now())
+    issued = per_subtree(Posting.objects.filter(_PERSON_POINTS, amount__gt=0, entry__at__gte=begin, entry__at__lt=until)
+                      .filter(_FROM_ISSUANCE), "account__place_code", unit_codes, total=Sum("amount"))
+    redeemed = per_subtree(Order.objects.filter(status=OrderStatus.PICKED_UP, closed_at__gte=begin, closed_at__lt=until),
+                        "community__code", unit_codes, total=Sum("points"))
+    if end >= today:  # "now": the balance caches
+        outstanding = per_subtree(Account.objects.filter(kind=AccountKind.PERSON, unit=MeasureUnit.POINTS),
+                               "place_code", unit_codes, total=Sum("balance"))
+    else:  # a past period: the postings up to its end
+        outstanding = per_subtree(Posting.objects.filter(_PERSON_POINTS, entry__at__lt=until),
+                               "account__place_code", unit_codes, total=Sum("amount"))
+    counts = per_subtree(Order.objects.filter(placed_at__gte=begin, placed_at__lt=until), "community__code", unit_codes,
+                      placed=Count("pk"),
+                      **{key: Count("pk", filter=Q(status=status)) for status, key in STATE_FIGURES.items()})
     result = {}
-    for code in unit_codes:
-        issued = (Posting.objects.filter(_PERSON_POINTS, subtree_q("account__place_code", code), amount__gt=0,
-                                         entry__at__gte=begin, entry__at__lt=until)
-                  .filter(_FROM_ISSUANCE).aggregate(total=Sum("amount"))["total"] or 0)
-        orders = Order.objects.filter(subtree_q("community__code", code))
-        redeemed = orders.filter(status=OrderStatus.PICKED_UP, closed_at__gte=begin, closed_at__lt=until) \
-            .aggregate(total=Sum("points"))["total"] or 0
-        if end >= today:  # "now": the balance caches
-            outstanding = Account.objects.filter(subtree_q("place_code", code), kind=AccountKind.PERSON,
-                                                 unit=MeasureUnit.POINTS).aggregate(total=Sum("balance"))["total"] or 0
-        else:  # a past period: the postings up to its end
-            outstanding = Posting.objects.filter(_PERSON_POINTS, subtree_q("account__place_code", code),
-                                                 entry__at__lt=until).aggregate(total=Sum("amount"))["total"] or 0
-        counts = orders.filter(placed_at__gte=begin, placed_at__lt=until).aggregate(
-            placed=Count("pk"), **{key: Count("pk", filter=Q(status=status)) for status, key in STATE_FIGURES.items()})
+    for code, placed in counts.items():
+        points_in, points_out = issued[code]["total"], redeemed[code]["total"]
         result[code] = {
-            "points_issued": issued, "points_redeemed": redeemed, "points_outstanding": outstanding,
-            "redemption_rate": redeemed / issued if issued else None, "orders_placed": counts.pop("placed"), **counts,
+            "points_issued": points_in, "points_redeemed": points_out,
+            "points_outstanding": outstanding[code]["total"],
+            "redemption_rate": points_out / points_in if points_in else None,
+            "orders_placed": placed.pop("placed"), **placed,
         }
     return result
 

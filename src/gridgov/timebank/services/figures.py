@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,7 +29,7 @@ from gridgov.accounts.scope import get_visible_or_404, may, visible
 from gridgov.core import clock
 from gridgov.core.figures import Figure, FigureSet
 from gridgov.ledger.models import Account, AccountKind, Posting
-from gridgov.structure.codes import subtree_q
+from gridgov.structure.codes import per_subtree, subtree_q
 from gridgov.structure.models import Unit, UnitKind
 
 from ..models import Movement, MovementKind
@@ -38,37 +38,47 @@ from .movements import KIND_PREFIX
 
 CANCELLED = Q(entry__reverses__isnull=False) | Q(entry__reversed_by__isnull=False)
 MEMBERS = Q(account__kind=AccountKind.PERSON, account__unit=MINUTES)
-BANKS = Q(account__kind=AccountKind.UNIT, account__unit=MINUTES)
 
 
 def day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def flows_per_subtree(codes: Sequence[str], since: dt.datetime, until: dt.datetime) -> dict[str, dict[str, int]]:
+    """{code: {"deposited", "withdrawn"}} minutes of the members' accounts under each code in
+    [since, until), both positive."""
+    postings = (Posting.objects.filter(MEMBERS, entry__at__gte=since, entry__at__lt=until)
+                .exclude(entry__kind__startswith=KIND_PREFIX).exclude(CANCELLED))
+    totals = per_subtree(postings, "account__place_code", codes, deposited=Sum("amount", filter=Q(amount__gt=0)),
+                      withdrawn=Sum("amount", filter=Q(amount__lt=0)))
+    return {code: {"deposited": sums["deposited"], "withdrawn": -sums["withdrawn"]} for code, sums in totals.items()}
+
+
 def flows(code: str, since: dt.datetime, until: dt.datetime) -> tuple[int, int]:
     """(deposited, withdrawn) minutes of the members' accounts under ``code`` in [since, until)."""
-    totals = (Posting.objects.filter(MEMBERS, subtree_q("account__place_code", code),
-                                     entry__at__gte=since, entry__at__lt=until)
-              .exclude(entry__kind__startswith=KIND_PREFIX).exclude(CANCELLED)
-              .aggregate(deposited=Sum("amount", filter=Q(amount__gt=0)), withdrawn=Sum("amount", filter=Q(amount__lt=0))))
-    return totals["deposited"] or 0, -(totals["withdrawn"] or 0)
+    totals = flows_per_subtree([code], since, until)[code]
+    return totals["deposited"], totals["withdrawn"]
 
 
 def compute(unit_codes: Sequence[str], start: dt.date, end: dt.date) -> dict:
+    """The figures of ``unit_codes`` in three queries, whatever their number: the flows, what the
+    accounts hold at the end, the donations."""
     since, until = day_start(start), day_start(end + dt.timedelta(days=1))
-    result = {}
-    for code in unit_codes:
-        place = subtree_q("account__place_code", code)
-        deposited, withdrawn = flows(code, since, until)
-        held = Posting.objects.filter(MEMBERS, place, entry__at__lt=until)
-        outstanding = held.aggregate(total=Sum("amount"))["total"] or 0
-        with_balance = held.order_by().values("account").annotate(total=Sum("amount")).filter(total__gt=0).count()
-        donations = Movement.objects.filter(subtree_q("from_code", code), kind=MovementKind.DONATION,
-                                            at__gte=since, at__lt=until).count()
-        banks = Posting.objects.filter(BANKS, place, entry__at__lt=until).aggregate(total=Sum("amount"))["total"] or 0
-        result[code] = {"deposited": deposited, "withdrawn": withdrawn, "outstanding": outstanding,
-                        "members_with_balance": with_balance, "donations": donations, "community_banks": banks}
-    return result
+    flowed = flows_per_subtree(unit_codes, since, until)
+    # Each minutes account's holding at the end of the period (a sum of its postings before then);
+    # the members' ones make up "outstanding" and "with a balance", the communities' the banks.
+    held_then = Posting.objects.filter(account=OuterRef("pk"), entry__at__lt=until).order_by() \
+        .values("account").annotate(total=Sum("amount")).values("total")
+    member, bank = Q(kind=AccountKind.PERSON), Q(kind=AccountKind.UNIT)
+    held = per_subtree(Account.objects.filter(member | bank, unit=MINUTES).annotate(held=Subquery(held_then)),
+                    "place_code", unit_codes, outstanding=Sum("held", filter=member),
+                    members_with_balance=Count("pk", filter=member & Q(held__gt=0)),
+                    community_banks=Sum("held", filter=bank))
+    donations = per_subtree(Movement.objects.filter(kind=MovementKind.DONATION, at__gte=since, at__lt=until),
+                         "from_code", unit_codes, donations=Count("pk"))
+    return {code: {**flowed[code], "outstanding": held[code]["outstanding"],
+                   "members_with_balance": held[code]["members_with_balance"], **donations[code],
+                   "community_banks": held[code]["community_banks"]} for code in flowed}
 
 
 FIGURE_SET = FigureSet(
