@@ -20,7 +20,7 @@ from gridgov.cases.models import Case, Status, TimelineEntry
 from gridgov.cases.services import filing
 from gridgov.catalogue.models import Category
 from gridgov.intake import classify
-from gridgov.intake.models import IntakeSettings, Suggestion
+from gridgov.intake.models import IntakeSettings, Suggestion, TrainingExample
 from gridgov.intake.services import report_free_text
 
 from .cases_world import IN_A1_1, IN_A1_2, photo
@@ -495,3 +495,50 @@ def test_a_resident_who_is_not_sure_of_the_category_still_reports_from_a_phone(s
     case = Case.objects.get()
     assert case.status == Status.REPORTED and case.reporter == live_world.persons[0] and case.category == other
     resident.context.close()
+
+
+# -- 改类 on the case page -------------------------------------------------------------------------
+def test_the_dispatcher_recategorises_on_the_case_page_with_the_suggestions_first(client, world):
+    """A resident's report not sure enough to route itself waits in the street's queue: its page
+    offers the street dispatcher 改类, the classifier's alternatives first; the correction moves the
+    deadline and is kept as a training example."""
+    threshold(world, 0.99)
+    case = post_report(login(client, world, "resident"), world)  # 010101, un-routed, in street A's queue
+    client.force_login(world.users["street_dispatcher"])
+    page = client.get(reverse("case", args=[case.code])).content.decode()
+    assert "data-recategorise" in page
+    offered = page.split("data-recategorise")[1].split("</section>")[0]
+    suggested = offered.split("</optgroup>")[0]
+    alternatives = [row["category"] for row in Suggestion.objects.get(case=case).alternatives]
+    assert all(f'value="{category(code).pk}"' in suggested for code in alternatives if code != "010101")
+    response = client.post(reverse("case-recategorise", args=[case.code]),
+                           {"category": category("0305").pk, "note": "楼顶加盖"})
+    assert response.status_code == 302 and response.url == reverse("case", args=[case.code])
+    case.refresh_from_db()
+    assert case.category.code == "0305"
+    assert TrainingExample.objects.filter(case=case, category=case.category).exists()
+
+
+def test_recategorising_is_refused_with_the_reason_and_offered_only_to_the_queues_dispatchers(client, world):
+    threshold(world, 0.99)
+    case = post_report(login(client, world, "resident"), world)
+    url = reverse("case-recategorise", args=[case.code])
+    assert "data-recategorise" not in client.get(reverse("case", args=[case.code])).content.decode()  # the reporter
+    assert client.post(url, {"category": category("0305").pk}).status_code == 403
+    client.force_login(world.users["street_dispatcher"])
+    same = client.post(url, {"category": case.category.pk})
+    assert same.status_code == 400 and says(same.content.decode(), "The case is already in this category.")
+    assert client.post(url, {"category": "x"}).status_code == 400
+    assert client.post(url, {"category": category("05").pk}).status_code == 400  # a class, not a matter
+    case.refresh_from_db()
+    assert case.category.code == "010101" and not TrainingExample.objects.filter(case=case).exists()
+
+
+def test_the_dispatch_form_presets_the_catalogues_departments_for_a_grid_matter(client, world):
+    """路灯不亮-like: a grid matter whose lead is 城管 — turning it over to the departments finds 城管 chosen."""
+    threshold(world, 0.0)
+    case = post_report(login(client, world, "resident"), world)  # 010101 暴露垃圾, on the grid list, lead 城管
+    from gridgov.cases.forms import DispatchForm
+
+    form = DispatchForm(case=case, user=world.users["street_dispatcher"])
+    assert form.initial["lead"] == world.departments["chengguan"] and form.initial["target"] in ("person", "grid")

@@ -252,8 +252,10 @@ class DispatchForm(ActionForm):
             self.initial.setdefault("target", "person" if labels else "grid")
         else:
             self.initial.setdefault("target", "department")
-            self.initial.setdefault("lead", lead_department_for(case.category, case.unit))
-            self.initial.setdefault("assisting", assisting_departments_for(case.category, case.unit))
+        # The catalogue's departments are preset whatever the target, so that a dispatcher turning a
+        # grid matter over to the departments finds the lead (路灯不亮 → 城管) already chosen.
+        self.initial.setdefault("lead", lead_department_for(case.category, case.unit))
+        self.initial.setdefault("assisting", assisting_departments_for(case.category, case.unit))
 
     def clean(self):
         data = super().clean()

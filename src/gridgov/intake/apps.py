@@ -22,8 +22,10 @@ class IntakeConfig(AppConfig):
 
         from . import menu
         from .duplicates import merge_offer
+        from .recategorise_views import recategorise_offer
 
         register_page_panel(merge_offer)
+        register_page_panel(recategorise_offer)
         menu.register_entries()
 
         # The address index is built from the registry's names; any change to them rebuilds it.
