@@ -1,4 +1,4 @@
-"""The inbox hears of service orders (点单) as it hears of cases: after each step commits, whoever
+"""The inbox hears of service orders (点单) and shop orders as it hears of cases: after each step commits, whoever
 volunteering's rule names (``volunteering.services.notices``) gets the message, the actor excepted."""
 import pytest
 from django.utils import translation
@@ -40,3 +40,27 @@ def test_a_step_rolled_back_tells_no_one(w):
         vw.run_order(w, until="accepted")
         raise RuntimeError
     assert not Notification.objects.filter(kind=Kind.SERVICE).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_buyer_hears_when_their_redemption_ends_without_them(district, settings):
+    """Cancelled by the keeper (with the reason) or not picked up in time: the buyer is told, and
+    that the points are back; their own cancellation and the keeper's hand-over tell nobody."""
+    import datetime as dt
+
+    from gridgov.shop.services import orders
+
+    from .shop_world import build
+
+    settings.LANGUAGE_CODE = "en"
+    w = build(district)
+    cancelled = orders.place_order(w.alice, w.soap, 1)
+    orders.cancel(w.keeper, cancelled, "缺货")
+    orders.cancel(w.alice, orders.place_order(w.alice, w.soap, 1))
+    orders.pick_up(w.keeper, orders.place_order(w.alice, w.soap, 1))
+    late = orders.place_order(w.alice, w.towel, 1)
+    orders.expire_due(now=late.expires_at + dt.timedelta(minutes=1))
+    texts = list(Notification.objects.filter(user=w.alice, kind=Kind.SHOP).order_by("pk").values_list("text", flat=True))
+    assert texts == ["Your redemption of “洗衣液” was cancelled by the shop: 缺货. Your 30 points are back.",
+                     "Your redemption of “毛巾” was not picked up in time. Your 10 points are back."]
+    assert not Notification.objects.filter(kind=Kind.SHOP).exclude(user=w.alice).exists()

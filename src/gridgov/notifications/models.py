@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     PROGRESS = "progress", _("Case progress")
     QUEUE = "queue", _("New in your queue")
     SERVICE = "service", _("Service order")
+    SHOP = "shop", _("Points shop")
 
 
 class NotificationQuerySet(models.QuerySet):
