@@ -542,3 +542,18 @@ def test_the_dispatch_form_presets_the_catalogues_departments_for_a_grid_matter(
 
     form = DispatchForm(case=case, user=world.users["street_dispatcher"])
     assert form.initial["lead"] == world.departments["chengguan"] and form.initial["target"] in ("person", "grid")
+
+
+def test_a_report_is_filed_whole_or_not_at_all(world, monkeypatch):
+    """Filing, the suggestion and the classify entry are one transaction: a failure after the case
+    was written leaves no case behind (and the lock on the case has its transaction on PostgreSQL)."""
+    from gridgov.intake import services
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the timeline is unavailable")
+
+    monkeypatch.setattr(services.lifecycle, "record", broken)
+    with pytest.raises(RuntimeError):
+        report_free_text(district=world.units["district"], channel="app", title=GARBAGE, lat=IN_A1_1[0],
+                         lng=IN_A1_1[1], reporter=world.persons[0], reported_by=world.users["resident"])
+    assert not Case.objects.exists() and not Suggestion.objects.exists()

@@ -36,7 +36,6 @@ class FreeTextIntake:
     auto_routed: bool
 
 
-@transaction.atomic
 def _unclassified(district):
     """The district's category for reports nobody could classify; refused when it has none."""
     category = IntakeSettings.for_district(district.code).unclassified_category
@@ -46,6 +45,7 @@ def _unclassified(district):
     return category
 
 
+@transaction.atomic
 def report_free_text(*, district, channel: str, title: str, description: str = "", category=None, lat=None, lng=None,
                      address: str = "", reporter=None, reported_by=None, contact_name: str = "",
                      contact_phone: str = "", reported_at=None, external_id: str = "", photos=(), suggested=None,
