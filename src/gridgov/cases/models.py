@@ -51,6 +51,9 @@ OPEN_STATUSES = [Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED, Status.ACK
 #: Open with its clock running — every open state but suspended: what may be suspended or merged,
 #: and what the deadline watch lights.
 Status.RUNNING = (Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED, Status.ACKNOWLEDGED, Status.HANDLED)
+#: Waiting in a queue (reported, or accepted and not yet dispatched): what a dispatcher may still
+#: recategorise.
+Status.IN_QUEUE = (Status.REPORTED, Status.ACCEPTED)
 #: With its handler, not yet handled: what the handler escalates and what the watch escalates when
 #: a small-loop case turns red at the grid.
 Status.WITH_HANDLER = (Status.DISPATCHED, Status.ACKNOWLEDGED)

@@ -20,14 +20,10 @@ from gridgov.catalogue.models import Category
 from .models import Suggestion
 from .services import recategorise
 
-#: The states a case may be recategorised in (the lifecycle's rule), to offer the form only there.
-OPEN_TO_RECATEGORISE = (Status.REPORTED, Status.ACCEPTED)
-
-
 def recategorise_offer(user, case, forms) -> dict:
     """The case page's 改类 panel for a dispatcher of the case's queue while it waits there: the
     classifier's alternatives for this case first, then every active category."""
-    if case.status not in OPEN_TO_RECATEGORISE or not is_dispatcher(user, case):
+    if case.status not in Status.IN_QUEUE or not is_dispatcher(user, case):  # the lifecycle's own rule
         return {}
     leaves = list(Category.objects.leaves().filter(active=True).exclude(pk=case.category_id).order_by("code"))
     suggestion = Suggestion.objects.filter(case=case).order_by("-pk").first()

@@ -85,7 +85,7 @@ def recategorise(actor, case, category, note: str = ""):
     """A dispatcher of the case's queue corrects its category while it waits in the queue: the
     deadline and the light follow the new category's limit, and the entry says what changed
     (``data``: the category codes ``from`` and ``to``)."""
-    require_status(case, Status.REPORTED, Status.ACCEPTED)
+    require_status(case, *Status.IN_QUEUE)
     actors.require_dispatcher(actor, case)
     if not category.active or category.children.exists():
         raise ValidationError(_("Choose a specific, active category."), code="category")
