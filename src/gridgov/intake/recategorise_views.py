@@ -20,6 +20,7 @@ from gridgov.catalogue.models import Category
 from .models import Suggestion
 from .services import recategorise
 
+
 def recategorise_offer(user, case, forms) -> dict:
     """The case page's 改类 panel for a dispatcher of the case's queue while it waits there: the
     classifier's alternatives for this case first, then every active category."""
