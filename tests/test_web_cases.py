@@ -391,3 +391,24 @@ def test_inbox_lists_unread_first_and_marks_read(client, world, django_capture_o
     assert not Notification.objects.filter(user=worker, read_at__isnull=True).exists()
     resident_note = Notification.objects.filter(user=world.users["resident"]).first()
     assert client.get(reverse("notification", args=[resident_note.pk])).status_code == 404
+
+
+def test_the_reporter_reads_progress_not_the_offices_notes(client, world):
+    """A resident reading their own case sees every step of its progress, but not the internal steps
+    (supervision) nor the staff's notes (instructions to the department), nor the departments' and
+    whistles' panels; the staff read all of it. The resident's list keeps timelines folded."""
+    case = report(world, category="big", at=IN_A1_1)
+    chengguan = world.departments["chengguan"]
+    lifecycle.accept(world.users["street_dispatcher"], case, note="核对一下地址")
+    lifecycle.dispatch(world.users["street_dispatcher"], fresh(case), lead=chengguan, note="请带执法记录仪")
+    lifecycle.supervise(world.users["district_dispatcher"], fresh(case), "督办：三日内处置")
+    resident = page(as_user(client, world, "resident"), reverse("case", args=[case.code]))
+    timeline = page(client, reverse("case-timeline", args=[case.code]))
+    for html in (resident, timeline):
+        assert says(html, tr("Dispatched")) and says(html, tr("Accepted"))
+        assert "请带执法记录仪" not in html and "核对一下地址" not in html and "督办：三日内处置" not in html
+    assert escape(chengguan.short_name) not in resident.split("gg-timeline")[0]  # no departments' panel
+    staff = page(as_user(client, world, "street_dispatcher"), reverse("case", args=[case.code]))
+    assert "请带执法记录仪" in staff and "督办：三日内处置" in staff
+    mine = page(as_user(client, world, "resident"), reverse("my-cases"))
+    assert 'hx-trigger="toggle once"' in mine and " open " not in mine.split("<details")[1].split(">")[0]

@@ -87,6 +87,23 @@ PLATFORM_ONLY = frozenset({
 })
 
 
+#: What a resident reading their own case's timeline does not see: the platform's and the offices'
+#: internal steps (classifying, the deadline watch, supervision and whistles between offices, a
+#: department's feedback to the lead, rating a called department).
+INTERNAL = frozenset({
+    CaseAction.CLASSIFY, CaseAction.RECATEGORISE, CaseAction.RESPONSE_OVERDUE, CaseAction.NEAR_DUE,
+    CaseAction.OVERDUE, CaseAction.FEEDBACK, CaseAction.SUPERVISE, CaseAction.WHISTLE, CaseAction.REPORT_IN,
+    CaseAction.REPORT_IN_MISSED, CaseAction.RATE_DEPARTMENT,
+})
+#: The steps whose notes are written for the resident too (the reason for not accepting, what was
+#: done, why the clock stopped, the rating); every other step's note is staff's (instructions,
+#: reasons for a return …) and is left out of the resident's timeline.
+NOTES_FOR_THE_REPORTER = frozenset({
+    CaseAction.REPORT, CaseAction.REJECT, CaseAction.HANDLE, CaseAction.CLOSE, CaseAction.SUSPEND,
+    CaseAction.RESUME, CaseAction.REOPEN, CaseAction.RATE,
+})
+
+
 class Asking:
     """One user's questions about one case, each answered once (an assisting department's
     assignment is asked by two parties)."""

@@ -75,13 +75,16 @@ def page_context(request, case, *, form=None, **extra) -> dict:
     """Everything about a case for the case page: the card's context plus history and evidence."""
     user = request.user
     card = card_context(request, case, form=form, view="page", next="", **extra)
+    # A resident reads the progress of their report, not the offices' coordination: no departments'
+    # notes, whistles or extension requests, and the timeline without internal steps and notes.
+    reporter = present.reads_as_reporter(user)
     return {
         **card,
-        "timeline": present.timeline_rows(case),
+        "timeline": present.timeline_rows(case, for_reporter=reporter),
         "intact": journal.verify(case),
-        "assignments": case.assignments.select_related("department"),
-        "whistles": case.whistles.select_related("by").prefetch_related("calls__department"),
-        "extensions": case.extensions.select_related("requested_by", "decided_by"),
+        "assignments": [] if reporter else case.assignments.select_related("department"),
+        "whistles": [] if reporter else case.whistles.select_related("by").prefetch_related("calls__department"),
+        "extensions": [] if reporter else case.extensions.select_related("requested_by", "decided_by"),
         "photos": [(photo, present.PHOTO_STAGES.get(photo.stage, photo.stage)) for photo in case.photos.all()],
         "merged_cases": visible(user, case.merged_cases.all()),
         "reporter": present.reporter(user, case),

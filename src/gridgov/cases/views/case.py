@@ -54,7 +54,8 @@ def _followed_page(request, case):
 def case_timeline(request, code):
     """The timeline alone, loaded into a list card when it is opened."""
     case = _case(request, code)
-    return render(request, "cases/_timeline.html", {"case": case, "timeline": present.timeline_rows(case)})
+    return render(request, "cases/_timeline.html", {
+        "case": case, "timeline": present.timeline_rows(case, for_reporter=present.reads_as_reporter(request.user))})
 
 
 @login_required

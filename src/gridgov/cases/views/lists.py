@@ -53,7 +53,7 @@ def my_cases(request):
     mine = Q(reported_by=request.user) | (Q(reporter_id=person) if person else Q(pk__in=[]))
     cases = visible(request.user, CASES.filter(mine)).order_by("-reported_at")
     return _render(request, cases, title=_("My cases"), intro=_("What you reported, and how far it has got."),
-                   empty=_("You have not reported anything yet."), open_timeline=True, report_button=True)
+                   empty=_("You have not reported anything yet."), report_button=True)
 
 
 # -- grid worker ------------------------------------------------------------------------------

@@ -8,11 +8,12 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.accounts.scope import visible
+from gridgov.accounts.roles import SELF_ROLES, WORKING_ROLES
+from gridgov.accounts.scope import scope_for, visible
 from gridgov.people.models import Person
 from gridgov.structure.models import Department, Unit
 
-from ..actions import CaseAction
+from ..actions import INTERNAL, NOTES_FOR_THE_REPORTER, CaseAction
 from ..models import Channel, Rating, Status
 from ..services import deadlines
 from ..services.lifecycle import REJECT_REASONS
@@ -84,9 +85,13 @@ def _detail(action: str, data: dict, names: _Names) -> str:
     return department
 
 
-def timeline_rows(case) -> list[dict]:
-    """The whole timeline as people read it: who (the platform when nobody), what, from → to, note."""
+def timeline_rows(case, for_reporter: bool = False) -> list[dict]:
+    """The whole timeline as people read it: who (the platform when nobody), what, from → to, note.
+    ``for_reporter``: as the resident who reported it reads it — without the internal steps
+    (``actions.INTERNAL``), and with notes only where they are written for them."""
     entries = list(case.timeline.select_related("actor").order_by("seq"))
+    if for_reporter:
+        entries = [entry for entry in entries if entry.action not in INTERNAL]
     names = _Names(case, entries)
     return [{
         "entry": entry,
@@ -96,7 +101,15 @@ def timeline_rows(case) -> list[dict]:
         "from": Status.text(entry.from_status) if entry.from_status != entry.to_status else "",
         "to": Status.text(entry.to_status),
         "detail": _detail(entry.action, entry.data, names),
+        "note": entry.note if not for_reporter or entry.action in NOTES_FOR_THE_REPORTER else "",
     } for entry in entries]
+
+
+def reads_as_reporter(user) -> bool:
+    """Whether ``user`` reads cases as a resident: a resident or party member holding no working role
+    (staff read every step and note of the cases in their scope)."""
+    scope = scope_for(user)
+    return not scope.everything and bool(scope.roles & SELF_ROLES) and not scope.roles & WORKING_ROLES
 
 
 def flags(case) -> list[tuple[str, str]]:
