@@ -68,6 +68,9 @@ def test_small_loop_from_a_phone(sign_in, live_server, live_world, picture):
     assert resident.input_value("#id_title") == category.plain_name  # suggested from the category
     resident.fill("#id_title", "3栋楼下暴露垃圾")
     resident.fill("#id_description", "单元门口右侧，已经两天没人清理。")
+    # The words bring a suggestion and "already reported?" (htmx, after a pause) into the page above
+    # the map: let them land before measuring where on the screen the point is.
+    resident.wait_for_load_state("networkidle")
 
     chart = "echarts.getInstanceByDom(document.getElementById('report-map'))"
     lat, lng = IN_A1_1
