@@ -3,10 +3,8 @@ docs/volunteering.md and tested against a number worked out by hand."""
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import reduce
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -14,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.figures import Figure, FigureSet
 from gridgov.structure import codes
-from gridgov.structure.codes import KIND_LENGTHS, outermost, subtree_q
+from gridgov.structure.codes import KIND_LENGTHS, subtrees_q
 
 from .models import (
     DEFAULT_TARGET,
@@ -32,19 +30,13 @@ ACTIVE_DAYS = 90
 COMMUNITY_LENGTH = KIND_LENGTHS["community"]
 
 
-def _where(code: str, community_path: str, home_path: str) -> Q:
-    """Rows of the subtree of ``code``: by the community they belong to for a community or above,
-    by the person's home for a grid or micro-grid (a community's things lie in no single grid)."""
-    return subtree_q(community_path if len(code) <= COMMUNITY_LENGTH else home_path, code)
-
-
 class _Subtrees:
     """The requested units' subtrees, read together so that a compute costs the same few queries
     whether the board asks for one unit or ninety: each figure family is one query over the union of
     the subtrees, and each row it returns is credited in Python to every requested code that holds
     it — codes may nest (a district asked with its streets), so one row may count for several.
 
-    Which code holds a row follows ``_where``: a code of a community or above by the row's
+    Which code holds a row: a code of a community or above by the row's
     community, a grid or micro-grid by the person's home."""
 
     def __init__(self, codes: Sequence[str]):
@@ -60,9 +52,7 @@ class _Subtrees:
         else:
             by_community = [code for code in self.codes if len(code) <= COMMUNITY_LENGTH]
             by_home = [code for code in self.codes if len(code) > COMMUNITY_LENGTH]
-        parts = ([subtree_q(community_path, code) for code in outermost(by_community)]
-                 + [subtree_q(home_path, code) for code in outermost(by_home)])
-        return reduce(operator.or_, parts)
+        return subtrees_q(community_path, by_community) | subtrees_q(home_path or community_path, by_home)
 
     def holding(self, community_code: str, home_code: str | None = None) -> list[str]:
         """The requested codes whose subtree holds a row of this community and home (a row with a
