@@ -18,19 +18,24 @@ from ninja.errors import ValidationError as InputError
 from gridgov.accounts.api import BearerAuth, SessionAuth
 from gridgov.accounts.api import router as auth_router
 from gridgov.assessment.api import router as assessment_router
+from gridgov.care.api import router as care_router
 from gridgov.cases.api import router as cases_router
 from gridgov.cases.services.filing import AlreadyFiled
 from gridgov.catalogue.api import router as catalogue_router
 from gridgov.core.errors import InvalidTransition, NotFound
 from gridgov.core.middleware_input import too_big
 from gridgov.core.text import PLAIN_TEXT_ERROR, PLAIN_TEXT_PROBLEM
+from gridgov.deliberation.api import router as deliberation_router
 from gridgov.hotline.api import router as hotline_router
 from gridgov.intake.api import router as intake_router
+from gridgov.microprojects.api import router as microprojects_router
+from gridgov.partybuilding.api import router as partybuilding_router
 from gridgov.people.api import router as people_router
 from gridgov.reportin.api import router as reportin_router
 from gridgov.shop.api import router as shop_router
 from gridgov.structure.api import departments_router, units_router
 from gridgov.timebank.api import router as timebank_router
+from gridgov.visits.api import router as visits_router
 from gridgov.volunteering.api import router as volunteering_router
 
 api = NinjaAPI(title="gridgov API", version="1", urls_namespace="api", auth=[BearerAuth(), SessionAuth()],
@@ -48,6 +53,11 @@ api.add_router("/volunteering", volunteering_router)
 api.add_router("/shop", shop_router)
 api.add_router("/reportin", reportin_router)
 api.add_router("/timebank", timebank_router)
+api.add_router("/deliberation", deliberation_router)
+api.add_router("/microprojects", microprojects_router)
+api.add_router("/care", care_router)
+api.add_router("/visits", visits_router)
+api.add_router("/partybuilding", partybuilding_router)
 
 # What each pydantic error type means, said to a person; the error's ``ctx`` fills the blanks.
 PROBLEMS = {

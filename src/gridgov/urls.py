@@ -22,4 +22,9 @@ urlpatterns = [
     path("shop/", include("gridgov.shop.urls")),
     path("reportin/", include("gridgov.reportin.urls")),
     path("timebank/", include("gridgov.timebank.urls")),
+    path("deliberation/", include("gridgov.deliberation.urls")),
+    path("microprojects/", include("gridgov.microprojects.urls")),
+    path("care/", include("gridgov.care.urls")),
+    path("visits/", include("gridgov.visits.urls")),
+    path("partybuilding/", include("gridgov.partybuilding.urls")),
 ]

@@ -76,3 +76,17 @@ PARTICIPATION_STAFF_ROLES = DISPATCH_ROLES
 SHOP_ROLES = frozenset({Role.SHOP_KEEPER, Role.COMMUNITY_STAFF})
 #: A resident unit's (驻区单位) named liaison: acts for that unit only, never a shared login.
 LIAISON_ROLES = frozenset({Role.UNIT_LIAISON})
+
+# -- deliberation and micro-projects -------------------------------------------------------------
+#: Who runs a community's proposals, meetings, 四议两公开 matters, notices and micro-projects; the
+#: street and the district follow their communities'. Named apart from dispatching on purpose.
+DELIBERATION_STAFF_ROLES = DISPATCH_ROLES
+
+# -- care, visits and party building -------------------------------------------------------------
+#: Who keeps a community's care plans, visit rules, reception hours and escalations.
+CARE_STAFF_ROLES = DISPATCH_ROLES
+#: Who checks on people and visits households in the field, on a phone.
+FIELD_ROLES = GRID_ROLES
+#: Who runs the party building of the organisations anchored in their unit: the kite plan, training,
+#: vanguard posts, pledges and leading cadres' contact points.
+PARTY_STAFF_ROLES = DISPATCH_ROLES

@@ -25,6 +25,7 @@ class Channel(models.TextChoices):
     SENSOR = "sensor", _("Sensor")
     LEADER = "leader", _("Leader's assignment")
     OPEN311 = "open311", _("Open311 app")
+    VISIT = "visit", _("Household visit")
     OTHER = "other", _("Other")
 
 

@@ -3,7 +3,10 @@
 Generated after the cases, over the same 90 days, through each app's real services (inside
 ``clock.frozen``, like the cases), in the order the apps depend on each other: volunteering first
 (volunteers, teams, orders, points and time-bank minutes), then the shop (redemptions spend those
-points), the time bank (donations, transfers between communities), then 双报到 (registrations, and the employer reports that read the service records).
+points), the time bank (donations, transfers between communities), then 双报到 (registrations, and the employer reports that read the service records), then care
+(care plans and check-ins), party building (the kite plan, training, posts), visits (which file cases), deliberation
+(proposals, meetings, 四议两公开) and last the micro-projects (which draw on proposals, visits and
+双报到 pledges).
 
 Two steps of the district's own make this possible, both plain rows like the district builder's
 (no service owns them):
@@ -26,7 +29,17 @@ from gridgov.people.models import Person
 from gridgov.structure.models import Household, UnitKind
 from gridgov.volunteering.models import ServiceOrder, Volunteer
 
-from . import reportin_demo, shop_demo, timebank_demo, volunteering_demo
+from . import (
+    care_demo,
+    deliberation_demo,
+    microprojects_demo,
+    partybuilding_demo,
+    reportin_demo,
+    shop_demo,
+    timebank_demo,
+    visits_demo,
+    volunteering_demo,
+)
 from .seed import DISTRICT
 
 
@@ -79,6 +92,7 @@ def generate(progress: bool = False) -> dict:
     summary = {"participation_homes": homes()}
     summary.update(volunteering_demo.generate(progress=progress))
     summary["participation_logins"] = logins()
-    for part in (shop_demo, timebank_demo, reportin_demo):
+    for part in (shop_demo, timebank_demo, reportin_demo, care_demo, partybuilding_demo, visits_demo,
+                 deliberation_demo, microprojects_demo):
         summary.update(part.generate(progress=progress))
     return summary

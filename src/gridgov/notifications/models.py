@@ -24,6 +24,11 @@ class Kind(models.TextChoices):
     QUEUE = "queue", _("New in your queue")
     SERVICE = "service", _("Service order")
     SHOP = "shop", _("Points shop")
+    DELIBERATION = "deliberation", _("Proposals and meetings")
+    PROJECT = "project", _("Micro-projects")
+    CARE = "care", _("Care")
+    VISIT = "visit", _("Visits")
+    PARTY = "party", _("Party building")
 
 
 class NotificationQuerySet(models.QuerySet):
