@@ -105,3 +105,12 @@ def live_world(transactional_db, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path / "media"
     return _with_categories(build_district())
+
+
+@pytest.fixture
+def every_rate_counts(monkeypatch):
+    """For figures worked out by hand on a handful of cases: every rate counts towards a score
+    whatever its sample (the minimum sample has its own tests, ``tests/test_assessment_fairness.py``)."""
+    from gridgov.assessment.services import scoring
+
+    monkeypatch.setattr(scoring, "MIN_SAMPLE", 1)

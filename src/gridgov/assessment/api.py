@@ -32,11 +32,14 @@ class PeriodOut(Schema):
     start: dt.date
     end: dt.date = Field(..., description="The last day of the period.")
     previous: str
+    compared_with: str = Field(..., description="What the figures' previous values are of: the previous period, "
+                               "or while this one runs, as many of its first days (2026-11-01..2026-11-07).")
 
 
 def _period(period) -> dict:
     return {"period": str(period), "kind": period.kind, "start": period.start,
-            "end": period.end - dt.timedelta(days=1), "previous": str(period.previous())}
+            "end": period.end - dt.timedelta(days=1), "previous": str(period.previous()),
+            "compared_with": str(period.comparison())}
 
 
 class SubjectOut(Schema):

@@ -14,8 +14,11 @@ responsible for it (see docs/assessment.md for every definition):
 * whistle calls (day of the whistle, department called): calls_due, calls_on_time;
 * lead department assignments (day of that dispatch, that department): lead_assignments, lead_returns.
 
-Case-level groups other than the report carry the case's current lead department and its handler.
-A merged duplicate counts only as a report: its handling is its master's.
+Case-level groups other than the report carry the case's current lead department and its handler
+— unless the handler reported the case themselves (a patrol find, often closed on the spot): then no
+worker, so nobody is graded on work they chose, handled and closed alone; the case still counts for
+its unit and department, and for the reporter's report quality. A merged duplicate counts only as a
+report: its handling is its master's.
 
 The tallies are kept by adding the difference between a case's new and previous contribution
 (``services.tally``); ``services.recount`` computes the same counts straight from the case table.
@@ -92,7 +95,7 @@ def contributions(case, assignments=None, calls=None) -> dict[Key, dict[str, int
         rejected=case.status == Status.REJECTED)
     if case.status == Status.MERGED:
         return _clean(out)
-    department, worker = lead_department_id(assignments), case.handler_user_id
+    department, worker = lead_department_id(assignments), credited_handler(case)
     closed = case.status == Status.CLOSED
     if case.accepted_at:
         handled = case.handled_at is not None or closed
@@ -123,6 +126,11 @@ def contributions(case, assignments=None, calls=None) -> dict[Key, dict[str, int
             add(a.dispatched_at, a.department_id, 0, lead_assignments=1,
                 lead_returns=a.status == AssignmentStatus.RETURNED)
     return _clean(out)
+
+
+def credited_handler(case) -> int | None:
+    """Who a case's handling counts for: its handler, unless they reported it themselves."""
+    return None if case.handler_user_id == case.reported_by_id else case.handler_user_id
 
 
 def _clean(out) -> dict[Key, dict[str, int]]:

@@ -184,7 +184,7 @@ def report_page(request, period):
         "previous_url": _report_url(report.period.previous(), report.root, access),
         "next_url": _report_url(report.period.next(), report.root, access),
         "first_day": report.period.start, "last_day": report.period.end - dt.timedelta(days=1),
-        "previous_label": reports.period_label(report.period.previous()),
+        "previous_label": reports.period_label(report.period.comparison()),
         "totals": report.totals, "tables": [s for s in report.sections if s.by != "worker" and len(s.rows) <= 40],
     })
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from . import figures as figure_defs
+from . import scoring
 
 
 # -- cells: a figure's value as shown ----------------------------------------------------------
@@ -20,9 +21,19 @@ def show(key: str, value) -> str:
 
 @dataclass(frozen=True)
 class Change:
+    """A change: its arrow follows the number (``direction``), its colour what it means (``tone``) —
+    a return rate falling is ▼ in green, never a "▼ +0.1"."""
+
     value: float | None
     text: str
     tone: str  # "better", "worse", "same" or "" (no comparison)
+
+    @property
+    def direction(self) -> str:
+        """"up", "down" or "" (no change, or nothing to compare)."""
+        if not self.value:
+            return ""
+        return "up" if self.value > 0 else "down"
 
 
 def change(key: str, now, before) -> Change:
@@ -48,6 +59,8 @@ class FigureRow:
     previous: float | None
     weight: int
     higher_is_better: bool
+    sample: int | None = None  # how many cases the current rate rests on (None: not a rate)
+    counted: bool = True  # whether it counts towards the score (enough cases)
 
     @property
     def current_text(self):
@@ -63,5 +76,7 @@ class FigureRow:
 
 
 def figure_rows(current: dict, previous: dict, chosen: dict[str, int]) -> list[FigureRow]:
+    samples = getattr(current, "samples", {})
     return [FigureRow(f.key, str(f.label), f.unit, current.get(f.key), previous.get(f.key), chosen.get(f.key, 0),
-                      f.higher_is_better) for f in figure_defs.FIGURES]
+                      f.higher_is_better, samples.get(f.key), scoring.counted(current, f.key))
+            for f in figure_defs.FIGURES]

@@ -65,13 +65,34 @@ def p90_hours(histogram: list[int]) -> float | None:
     return float(BUCKET_HOURS[-1])  # pragma: no cover - the loop always reaches the rank
 
 
-def compute(sums: dict[str, int], department: bool = False) -> dict[str, float | None]:
+class Figures(dict):
+    """Every figure by key, and ``samples``: how many cases each rate rests on (its denominator),
+    which decides whether it may count towards a grade (``scoring.MIN_SAMPLE``)."""
+
+    def __init__(self, values: dict, samples: dict[str, int]):
+        super().__init__(values)
+        self.samples = samples
+
+
+def samples(s: dict[str, int], department: bool = False) -> dict[str, int]:
+    """Each rate's denominator, from summed counts (see :func:`compute`)."""
+    closures = s["closures"]
+    return {
+        "response_rate": s["response_due"], "closure_rate": s["accepted"], "on_time_rate": closures,
+        "satisfaction_rate": s["rated"], "return_rate": s["lead_assignments"] if department else s["dispatches"],
+        "rework_rate": s["handlings"], "valid_report_rate": s["decided"], "reopen_rate": closures,
+        "within_grid": closures, "within_community": closures, "within_street": closures,
+        "whistle_on_time_rate": s["calls_due"],
+    }
+
+
+def compute(sums: dict[str, int], department: bool = False) -> Figures:
     """Every figure from a dict of summed counts. For a department, the return rate counts the
     dispatches made to it as the lead and those it returned."""
     s = {m: int(sums.get(m) or 0) for m in MEASURES}
     closures = s["closures"]
     returns = rate(s["lead_returns"], s["lead_assignments"]) if department else rate(s["returns"], s["dispatches"])
-    return {
+    return Figures({
         "response_rate": rate(s["response_on_time"], s["response_due"]),
         "closure_rate": rate(s["closed"], s["accepted"]),
         "on_time_rate": rate(s["closed_on_time"], closures),
@@ -88,4 +109,4 @@ def compute(sums: dict[str, int], department: bool = False) -> dict[str, float |
         "ack_p90_hours": p90_hours([s[b] for b in ACK_BUCKETS]),
         "close_mean_hours": mean_hours(s["close_seconds"], sum(s[b] for b in CLOSE_BUCKETS)),
         "close_p90_hours": p90_hours([s[b] for b in CLOSE_BUCKETS]),
-    }
+    }, samples(s, department))

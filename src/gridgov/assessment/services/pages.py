@@ -1,5 +1,6 @@
 """What the assessment pages show besides rankings: the period and category choices, one
 subject's figures and chart, the reports' data (:class:`Report`) and the weights."""
+import datetime as dt
 from dataclasses import dataclass, replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,7 +43,10 @@ def parse_period(value: str | None, kinds=("day", "month", "quarter", "year")) -
 
 
 def period_label(period: Period) -> str:
-    """A period as people say it: 2026年11月, 2026年第4季度 …"""
+    """A period as people say it: 2026年11月, 2026年第4季度 …; a cut one by its first and last day."""
+    if period.cut is not None:
+        return _("%(first)s to %(last)s") % {"first": date_format(period.start, "DATE_FORMAT"),
+                                             "last": date_format(period.end - dt.timedelta(days=1), "DATE_FORMAT")}
     if period.kind == "day":
         return date_format(period.start, "DATE_FORMAT")
     if period.kind == "month":
@@ -59,7 +63,7 @@ def period_nav(period: Period) -> dict:
               "active": kind == period.kind} for kind in labels]
     return {"value": str(period), "label": period_label(period), "kinds": kinds,
             "previous": str(period.previous()), "next": str(period.next()),
-            "previous_label": period_label(period.previous())}
+            "previous_label": period_label(period.comparison())}
 
 
 def category_for(code: str | None) -> Category | None:
@@ -91,10 +95,10 @@ def figures_view(access: Access, target: Target, period: Period, category: Categ
     if target.unit is not None and child_kind(target.unit.kind) in UNIT_GROUPS:
         children = ranking(access, period, child_kind(target.unit.kind), target.unit, category)
     return {
-        "target": target, "period": period, "previous_period": period.previous(), "category": category,
+        "target": target, "period": period, "previous_period": period.comparison(), "category": category,
         "current": data["current"], "previous": data["previous"], "counts": data["counts"],
         "score": now, "previous_score": before, "grade": scoring.grade(now), "previous_grade": scoring.grade(before),
-        "score_change": change("score", now, before), "weights": chosen,
+        "score_change": change("score", now, before), "weights": chosen, "min_sample": scoring.MIN_SAMPLE,
         "rows": figure_rows(data["current"], data["previous"], chosen), "children": children,
     }
 
@@ -197,7 +201,7 @@ def top_categories(district_code: str, period: Period, within: Unit, limit: int 
             reported=Sum("reported"), closures=Sum("closures"), satisfied=Sum("satisfied"), rated=Sum("rated"))
             if row["reported"]}
 
-    now, before = counts(period), counts(period.previous())
+    now, before = counts(period), counts(period.comparison())
     total = sum(row["reported"] for row in now.values())
     top = sorted(now.values(), key=lambda row: (-row["reported"], row["category_id"]))[:limit]
     names = {c.pk: c for c in Category.objects.filter(pk__in=[row["category_id"] for row in top])}

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.core import clock
+
 KINDS = ("day", "month", "quarter", "year")
 #: Periods outside these years are refused: nothing was recorded before, and the previous or next
 #: period of an extreme year would overflow the date type.
@@ -19,8 +21,12 @@ def _month_start(year: int, month: int) -> dt.date:
 
 @dataclass(frozen=True)
 class Period:
+    """A day, month, quarter or year from ``start``. ``cut`` (a comparison period only, see
+    :meth:`comparison`) ends it early: the first day no longer in it."""
+
     kind: str
     start: dt.date
+    cut: dt.date | None = None
 
     @classmethod
     def containing(cls, kind: str, day: dt.date) -> "Period":
@@ -66,6 +72,8 @@ class Period:
     @property
     def end(self) -> dt.date:
         """The first day after the period."""
+        if self.cut is not None:
+            return self.cut
         if self.kind == "day":
             return self.start + dt.timedelta(days=1)
         months = {"month": 1, "quarter": 3, "year": 12}[self.kind]
@@ -74,10 +82,23 @@ class Period:
     def previous(self) -> "Period":
         return Period.containing(self.kind, self.start - dt.timedelta(days=1))
 
+    def comparison(self, today: dt.date | None = None) -> "Period":
+        """What this period's figures are compared with: the previous period, or — while this one is
+        still running — the same number of its first days (1–7 November beside 1–7 December), so a
+        month so far is never set against a whole month. A day is compared with the day before."""
+        before = self.previous()
+        today = today or timezone.localdate(clock.now())
+        if self.kind == "day" or not self.start <= today < self.end:
+            return before
+        cut = before.start + dt.timedelta(days=(today - self.start).days + 1)
+        return Period(before.kind, before.start, cut) if cut < before.end else before
+
     def next(self) -> "Period":
         return Period(self.kind, self.end)
 
     def __str__(self) -> str:
+        if self.cut is not None:
+            return f"{self.start.isoformat()}..{(self.cut - dt.timedelta(days=1)).isoformat()}"
         if self.kind == "day":
             return self.start.isoformat()
         if self.kind == "month":

@@ -164,7 +164,7 @@ def ranking(access: Access, period: Period, by: str, within: Unit | None = None,
     district = access.district_code
     subject = Subject(within=within.code, category=category.pk if category else None)
     now = board(district, period, by, subject)
-    before = board(district, period.previous(), by, subject)
+    before = board(district, period.comparison(), by, subject)
     chosen = scoring.weights(district, scoring_subject(by))
     empty = figure_defs.compute({}, by == "department")
     rows = []

@@ -5,7 +5,8 @@ of the period. Each group of counts filters on its own event time, as ``measures
 """
 from collections import defaultdict
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Case as DbCase
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr
 
 from gridgov.cases.models import Assignment, AssignmentStatus, Case, Status, WhistleCall
@@ -93,14 +94,17 @@ def plain_sums(district_code: str, period: Period, subject: Subject = Subject(),
                  "decided": _count(Q(accepted_at__isnull=False) | Q(status__in=Status.TURNED_AWAY)),
                  "rejected": _count(Q(status=Status.REJECTED))})
 
-    handled = cases.exclude(status=Status.MERGED).annotate(lead_department=_lead_department())
+    # The handler is credited only with cases someone else reported (``measures.credited_handler``).
+    credited = DbCase(When(handler_user_id=F("reported_by_id"), then=Value(None, output_field=IntegerField())),
+                      default=F("handler_user_id"), output_field=IntegerField())
+    handled = cases.exclude(status=Status.MERGED).annotate(lead_department=_lead_department(), credited=credited)
     if subject.department:
         handled = handled.filter(lead_department=subject.department)
     if subject.worker:
-        handled = handled.filter(handler_user_id=subject.worker)
+        handled = handled.filter(credited=subject.worker)
     for field, extra, aggregates in _case_groups():
         rows = handled.filter(extra, **{f"{field}__gte": start, f"{field}__lt": end})
-        collect(rows, key_for("handler_user_id", F("lead_department")), aggregates)
+        collect(rows, key_for("credited", F("lead_department")), aggregates)
 
     if not subject.worker:
         _assignment_and_call_sums(cases, subject, start, end, by, unit_key, out)

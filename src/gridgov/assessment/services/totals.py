@@ -30,7 +30,7 @@ class Subject:
 def _rows(district_code: str, period: Period, subject: Subject, by: str | None):
     """The tally rows to sum: the monthly rollup when the question needs neither a day, a category
     nor a worker (the boards of a month, quarter or year), the daily tallies otherwise."""
-    if period.kind != "day" and not subject.category and not subject.worker and by != "worker":
+    if period.kind != "day" and period.cut is None and not subject.category and not subject.worker and by != "worker":
         rows = MonthTally.objects.filter(district_code=district_code, month__gte=period.start, month__lt=period.end)
     else:
         rows = Tally.objects.filter(district_code=district_code, day__gte=period.start, day__lt=period.end)
@@ -71,7 +71,7 @@ def figures_for(district_code: str, period: Period, subject: Subject = Subject()
     """{"current": figures, "previous": figures, "counts": summed counts} for one subject."""
     department = bool(subject.department)
     now = sums(district_code, period, subject)
-    before = sums(district_code, period.previous(), subject)
+    before = sums(district_code, period.comparison(), subject)
     return {"current": figures.compute(now, department), "previous": figures.compute(before, department),
             "counts": now}
 

@@ -29,7 +29,7 @@ def workbook(report: Report) -> bytes:
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(width, 1))
         sheet["A2"] = _("Period %(start)s to %(end)s; previous period %(previous)s.") % {
             "start": report.period.start.isoformat(), "end": (report.period.end - dt.timedelta(days=1)).isoformat(),
-            "previous": period_label(report.period.previous())}
+            "previous": period_label(report.period.comparison())}
         sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=max(width, 1))
 
     def header(sheet, row: int, labels: list[str]):
@@ -59,7 +59,7 @@ def workbook(report: Report) -> bytes:
     summary.title = _safe_sheet_name(_("Summary"))
     totals = report.totals
     titled(summary, _("Summary"), 5)
-    header(summary, 4, [_("Figure"), period_label(report.period), period_label(report.period.previous()),
+    header(summary, 4, [_("Figure"), period_label(report.period), period_label(report.period.comparison()),
                         pgettext("difference", "Change"), _("Weight")])
     r = 5
     summary.cell(row=r, column=1, value=_("Composite score")).font = bold
