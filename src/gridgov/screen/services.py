@@ -31,6 +31,7 @@ from gridgov.assessment.services import scoring
 from gridgov.assessment.services.figures import BY_KEY, FIGURES, RATES, compute
 from gridgov.assessment.services.participation import text as participation_text
 from gridgov.assessment.services.periods import Period
+from gridgov.assessment.services.routing import routed_without_a_human
 from gridgov.assessment.services.totals import GROUPS, Subject, board, figures_for, sums
 from gridgov.cases.models import OPEN_STATUSES, Case, Channel, Light, Status
 from gridgov.catalogue.models import Category
@@ -302,7 +303,7 @@ def screen_data(user, unit: Unit, figure: str = DEFAULT_FIGURE, now: dt.datetime
             "previous_score": scoring.score(own["previous"], weights),
             "figures": [{"key": k, "label": str(BY_KEY[k].label), "value": own["current"][k],
                          "previous": own["previous"][k], "higher_is_better": BY_KEY[k].higher_is_better}
-                        for k in headline],
+                        for k in headline] + [routed_figure(unit, period)],
             "reported": own["counts"]["reported"], "closures": own["counts"]["closures"],
         },
         "live": {k: v for k, v in live.items() if k != "children"},
@@ -313,6 +314,15 @@ def screen_data(user, unit: Unit, figure: str = DEFAULT_FIGURE, now: dt.datetime
         "hotspots": hotspots(user, unit) if with_hotspots else None,
         "participation": participation(unit, period.start, today),
     }
+
+
+def routed_figure(unit: Unit, period: Period) -> dict:
+    """The share of residents' reports the platform routed with no dispatcher, as a headline figure
+    (``assessment.services.routing``)."""
+    now, before = (routed_without_a_human(unit.district_code, span, unit.code)["share"]
+                   for span in (period, period.comparison()))
+    return {"key": "routed", "label": str(_("Resident reports routed without a human")), "value": now,
+            "previous": before, "higher_is_better": True}
 
 
 def participation(unit: Unit, start: dt.date, today: dt.date) -> list[dict]:

@@ -37,15 +37,17 @@ class Change:
 
 
 def change(key: str, now, before) -> Change:
-    """The change from the previous period, and whether it is for the better."""
+    """The change from the previous period, and whether it is for the better (``key``: a figure, or
+    ``score``, or any other percentage where higher is better)."""
     if now is None or before is None:
         return Change(None, "", "")
     delta = round(now - before, 1)
     if not delta:
         return Change(0.0, "±0", "same")
-    higher_is_better = key == "score" or figure_defs.BY_KEY[key].higher_is_better
+    figure = figure_defs.BY_KEY.get(key)
+    higher_is_better = figure is None or figure.higher_is_better
     text = f"{delta:+.1f}"
-    if key != "score" and figure_defs.BY_KEY[key].unit == "h":
+    if figure is not None and figure.unit == "h":
         text = _("%(hours)s h") % {"hours": text}
     return Change(delta, text, "better" if (delta > 0) == higher_is_better else "worse")
 

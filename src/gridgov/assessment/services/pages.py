@@ -21,6 +21,7 @@ from .access import Access, unit_in_reach
 from .cells import change, figure_rows
 from .periods import Period
 from .rankings import UNIT_GROUPS, Ranking, ranking
+from .routing import routed_without_a_human
 from .targets import Target, unit_target
 from .totals import figures_for
 
@@ -91,7 +92,11 @@ def figures_view(access: Access, target: Target, period: Period, category: Categ
     data = figures_for(access.district_code, period, subject)
     chosen = scoring.weights(access.district_code, target.scoring)
     now, before = scoring.score(data["current"], chosen), scoring.score(data["previous"], chosen)
-    children = None
+    children = routed = None
+    if target.unit is not None and not category:
+        routed = {when: routed_without_a_human(access.district_code, span, target.unit.code)
+                  for when, span in (("now", period), ("before", period.comparison()))}
+        routed["change"] = change("routed", routed["now"]["share"], routed["before"]["share"])
     if target.unit is not None and child_kind(target.unit.kind) in UNIT_GROUPS:
         children = ranking(access, period, child_kind(target.unit.kind), target.unit, category)
     return {
@@ -99,7 +104,7 @@ def figures_view(access: Access, target: Target, period: Period, category: Categ
         "current": data["current"], "previous": data["previous"], "counts": data["counts"],
         "score": now, "previous_score": before, "grade": scoring.grade(now), "previous_grade": scoring.grade(before),
         "score_change": change("score", now, before), "weights": chosen, "min_sample": scoring.MIN_SAMPLE,
-        "rows": figure_rows(data["current"], data["previous"], chosen), "children": children,
+        "rows": figure_rows(data["current"], data["previous"], chosen), "children": children, "routed": routed,
     }
 
 
