@@ -9,7 +9,13 @@ class WorkdaysConfig(AppConfig):
 
     def ready(self):
         # Any change to the calendar must reach the in-memory copy the deadline functions use.
-        from .services import invalidate_calendar
+        from django.utils import timezone
+
+        from gridgov.core import jobs
+
+        from .services import ensure_provisional, invalidate_calendar
+
+        jobs.register("holidays-provisional", lambda now: ensure_provisional(timezone.localdate(now)))
 
         holiday = self.get_model("Holiday")
         post_save.connect(invalidate_calendar, sender=holiday, dispatch_uid="workdays_calendar_saved")

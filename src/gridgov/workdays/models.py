@@ -2,7 +2,8 @@
 
 China's holiday schedule (with its make-up working weekends, 调休) is published every year, late in
 the previous one, so it is data: seeded from the ``chinese-calendar`` package for the years it
-knows, and maintained by administrators for the years it does not.
+knows, and maintained by administrators for the years it does not. Until they enter it, a year the
+package does not know holds the days off the law fixes (``statutory.py``), marked provisional.
 """
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ class HolidayKind(models.TextChoices):
 
 class HolidaySource(models.TextChoices):
     PACKAGE = "package", _("chinese-calendar package")
+    STATUTORY = "law", _("Statutory day off (provisional: the year's schedule is not published)")
     ADMIN = "admin", _("Administrator")
 
 

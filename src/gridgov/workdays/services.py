@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Holiday, HolidayKind, HolidaySource
+from .statutory import statutory_holidays
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -167,6 +168,43 @@ def package_years() -> tuple[int, int]:
     return min(years), max(years)
 
 
+def confirmed_years(model=Holiday) -> set[int]:
+    """The years whose official schedule is in the table: from the package or an administrator."""
+    first, last = package_years()
+    admin = model.objects.filter(source=HolidaySource.ADMIN).dates("date", "year")
+    return set(range(first, last + 1)) | {day.year for day in admin}
+
+
+def provisional_days(years, model=Holiday) -> dict[dt.date, tuple[str, str]]:
+    """The statutory days off of those ``years`` that are not confirmed, as the seeding wants them."""
+    confirmed = confirmed_years(model)
+    return {day: (HolidayKind.HOLIDAY, name) for year in years if year not in confirmed
+            for day, name in statutory_holidays(year).items()}
+
+
+@transaction.atomic
+def ensure_provisional(today: dt.date, model=Holiday) -> int:
+    """Enter the statutory days off of this year and the next wherever they are not confirmed, so a
+    deadline crossing 春节 of a year nobody entered yet still skips it (run by ``gridgov worker``,
+    ``gridgov seed-holidays`` and a migration; idempotent). Answers how many days were added."""
+    wanted = provisional_days((today.year, today.year + 1), model)
+    present = set(model.objects.filter(date__in=wanted).values_list("date", flat=True))
+    rows = [model(date=day, kind=kind, name=name, source=HolidaySource.STATUTORY)
+            for day, (kind, name) in wanted.items() if day not in present]
+    model.objects.bulk_create(rows)
+    if rows:
+        invalidate_calendar()
+    return len(rows)
+
+
+def unconfirmed_next_year(today: dt.date) -> int | None:
+    """From October, next year when its official schedule is not entered yet (else None): what
+    administrators are told on every page and on the command screen."""
+    if today.month < 10 or today.year + 1 in confirmed_years():
+        return None
+    return today.year + 1
+
+
 @dataclass(frozen=True)
 class SeedReport:
     created: int
@@ -185,6 +223,12 @@ def seed_holidays(model=Holiday) -> SeedReport:
     """
     wanted = package_calendar()
     existing = {row.date: row for row in model.objects.all()}
+    # A year the package now knows replaces its provisional statutory days.
+    known = {day.year for day in wanted}
+    stale_statutory = [row.pk for day, row in existing.items()
+                       if row.source == HolidaySource.STATUTORY and day.year in known]
+    model.objects.filter(pk__in=stale_statutory).delete()
+    existing = {day: row for day, row in existing.items() if row.pk not in stale_statutory}
     create, update = [], []
     for day, (kind, name) in wanted.items():
         row = existing.get(day)
