@@ -249,7 +249,7 @@ def _cases_in_every_state(world):
     def small(steps):
         case = _report(world)
         for step in [lambda c: L.acknowledge(worker, c), lambda c: L.handle(worker, c, "已清运"),
-                     lambda c: L.verify(worker, c, True), lambda c: L.rate(u["resident"], c, "satisfied")][:steps]:
+                     lambda c: L.verify(u["community_staff"], c, True), lambda c: L.rate(u["resident"], c, "satisfied")][:steps]:
             case = step(case)
         return case
 
@@ -272,7 +272,7 @@ def _cases_in_every_state(world):
         "departments dispatched": departments(0), "lead acknowledged": departments(1),
         "extension pending": departments(2), "assisting acknowledged": departments(3),
         "whistled": whistles.whistle(dispatcher, L.accept(dispatcher, _report(world, "big")), [chengguan]),
-        "whistled closed": L.verify(worker, L.handle(worker, L.acknowledge(worker, whistles.whistle(
+        "whistled closed": L.verify(u["community_staff"], L.handle(worker, L.acknowledge(worker, whistles.whistle(
             dispatcher, _report(world), [gongan])), "已清运"), True),
     }
 

@@ -48,7 +48,7 @@ def test_small_loop_end_to_end_verify_and_rate(world):
     assert case.status == Status.ACKNOWLEDGED and case.acknowledged_at
     case = lifecycle.handle(worker, case, "已清运", photos=[photo()])
     assert case.status == Status.HANDLED and case.photos.filter(stage="handle").count() == 1
-    case = lifecycle.verify(worker, case, True, "现场核查已清理")
+    case = lifecycle.verify(world.users["community_staff"], case, True, "现场核查已清理")  # not the handler
     assert case.status == Status.CLOSED and case.closed_on_time is True
     case = lifecycle.rate(world.users["resident"], case, "satisfied")
     assert case.rating == "satisfied"
@@ -240,14 +240,14 @@ def test_failed_verification_is_rework(world):
     case = lifecycle.handle(worker, lifecycle.acknowledge(worker, report(world)), "已处理")
     with pytest.raises(PermissionDenied):
         lifecycle.verify(world.users["resident"], case, True)
-    case = lifecycle.verify(worker, case, False, "现场仍有垃圾")
+    case = lifecycle.verify(world.users["community_staff"], case, False, "现场仍有垃圾")
     assert case.status == Status.ACKNOWLEDGED and case.rework_count == 1
 
 
 def close_small_case(world):
     worker = world.users["grid_worker"]
     case = lifecycle.handle(worker, lifecycle.acknowledge(worker, report(world)), "已处理")
-    return lifecycle.verify(worker, case, True)
+    return lifecycle.verify(world.users["community_staff"], case, True)
 
 
 def test_unsatisfied_reopens_once_then_the_rating_is_final(world):
@@ -261,7 +261,7 @@ def test_unsatisfied_reopens_once_then_the_rating_is_final(world):
     worker = world.users["grid_worker"]
     case = lifecycle.dispatch(staff, case, to_user=worker)
     case = lifecycle.handle(worker, lifecycle.acknowledge(worker, case), "重新清理")
-    case = lifecycle.verify(worker, case, True)
+    case = lifecycle.verify(staff, case, True)
     case = lifecycle.rate(resident, case, "unsatisfied")
     assert case.status == Status.CLOSED and case.rating == "unsatisfied" and case.reopen_count == 1
     with pytest.raises(InvalidTransition):

@@ -235,7 +235,7 @@ def test_fixmystreet_round_trip(o311):
     # Closed through the platform's own services: closed, with what was done.
     worker = o311.users["grid_worker"]
     case = lifecycle.handle(worker, lifecycle.acknowledge(worker, case), "已清运", photos=[photo()])
-    case = lifecycle.verify(worker, case, True, "现场核查已清理")
+    case = lifecycle.verify(o311.users["community_staff"], case, True, "现场核查已清理")
     assert case.status == Status.CLOSED
     body = parsed(get(o311, f"requests/{case.code}.json"))
     assert len(body) == 1 and list(body[0]) == REQUEST_FIELDS
@@ -301,7 +301,8 @@ def test_a_merged_request_follows_its_master(o311):
     assert got["status"] == "open" and master.code in got["status_notes"]
     assert duplicate.code in ids(o311, "json", status="open")
     worker = o311.users["grid_worker"]
-    lifecycle.verify(worker, lifecycle.handle(worker, lifecycle.acknowledge(worker, master), "已清运"), True, "已核查")
+    handled = lifecycle.handle(worker, lifecycle.acknowledge(worker, master), "已清运")
+    lifecycle.verify(o311.users["community_staff"], handled, True, "已核查")
     got = parsed(get(o311, f"requests/{duplicate.code}.json"))[0]
     assert got["status"] == "closed" and got["status_notes"].endswith("已核查")
     assert [r["service_request_id"] for r in parsed(get(o311, "requests.json", status="closed"))] == [

@@ -46,6 +46,8 @@ class CaseAction(models.TextChoices):
     #: The deadline watch's events: the light turned yellow, then red (recorded so the inbox reacts).
     NEAR_DUE = "near_due", _("Near due")
     OVERDUE = "overdue", _("Overdue")
+    #: The working-day calendar changed (next year's schedule entered): the deadline moved with it.
+    RECALENDAR = "recalendar", _("Deadline recomputed for the holiday calendar")
     RETURN = "return", _("Returned")
     HANDLE = "handle", _("Handled")
     FEEDBACK = "feedback", _("Assisting feedback")
@@ -82,7 +84,7 @@ class CaseAction(models.TextChoices):
 PLATFORM_ONLY = frozenset({
     CaseAction.REPORT, CaseAction.CLASSIFY, CaseAction.RECATEGORISE,
     CaseAction.RESPONSE_OVERDUE, CaseAction.NEAR_DUE, CaseAction.OVERDUE, CaseAction.REPORT_IN_MISSED,
-    CaseAction.FEEDBACK, CaseAction.CLOSE, CaseAction.REOPEN, CaseAction.GRANT_EXTENSION,
+    CaseAction.RECALENDAR, CaseAction.FEEDBACK, CaseAction.CLOSE, CaseAction.REOPEN, CaseAction.GRANT_EXTENSION,
     CaseAction.REFUSE_EXTENSION, CaseAction.MERGED_IN,
 })
 
@@ -92,7 +94,7 @@ PLATFORM_ONLY = frozenset({
 #: department's feedback to the lead, rating a called department).
 INTERNAL = frozenset({
     CaseAction.CLASSIFY, CaseAction.RECATEGORISE, CaseAction.RESPONSE_OVERDUE, CaseAction.NEAR_DUE,
-    CaseAction.OVERDUE, CaseAction.FEEDBACK, CaseAction.SUPERVISE, CaseAction.WHISTLE, CaseAction.REPORT_IN,
+    CaseAction.OVERDUE, CaseAction.RECALENDAR, CaseAction.FEEDBACK, CaseAction.SUPERVISE, CaseAction.WHISTLE, CaseAction.REPORT_IN,
     CaseAction.REPORT_IN_MISSED, CaseAction.RATE_DEPARTMENT,
 })
 #: The steps whose notes are written for the resident too (the reason for not accepting, what was

@@ -10,9 +10,10 @@ class CasesConfig(AppConfig):
         from gridgov.core import jobs
 
         from . import menu
-        from .services import watch
+        from .services import recalendar, watch
 
         menu.register_entries()
+        jobs.register("deadlines-calendar", lambda now: recalendar.recompute(now=now))
         jobs.register("deadlines", lambda now: watch.tick(now=now))
 
         from django.db.models import Q

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.scope import ScopedQuerySet
 from gridgov.core import clock
-from gridgov.core.crypto import EncryptedTextField, mask_phone
+from gridgov.core.crypto import EncryptedTextField, keyed_hash, mask_phone
 from gridgov.core.journal import JournalEntry
 
 from .actions import CaseAction
@@ -103,6 +103,9 @@ class Case(models.Model):
                                     related_name="reported_cases", verbose_name=_("reported by"))
     contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
     contact_phone = EncryptedTextField(_("contact phone"), blank=True)
+    #: The keyed hash of the contact phone (``core.crypto.keyed_hash``): a queue is searched by the
+    #: number a caller gives without decrypting every case. Kept by :meth:`save`.
+    contact_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     category = models.ForeignKey("catalogue.Category", models.PROTECT, related_name="cases", verbose_name=_("category"))
@@ -178,6 +181,12 @@ class Case(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("case", args=[self.code])
+
+    def save(self, *args, **kwargs):
+        self.contact_phone_hash = keyed_hash(self.contact_phone) if self.contact_phone else ""
+        if kwargs.get("update_fields") is not None and "contact_phone" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "contact_phone_hash"}
+        super().save(*args, **kwargs)
 
     @property
     def masked_contact_phone(self) -> str:

@@ -27,6 +27,15 @@ class Urgency(models.TextChoices):
     CRITICAL = "critical", _("Critical")
 
 
+class Verifier(models.TextChoices):
+    """Who verifies (核查) a handled case of a category before it closes. Whoever it is, never the
+    person who handled it (``cases.services.actors.require_verifier``)."""
+
+    GRID = "grid", _("The grid's people or the community, other than the handler")
+    GRID_LEADER = "grid_leader", _("The grid leader, or the community")
+    COMMUNITY = "community", _("The community's staff")
+
+
 def validate_department_codes(value):
     """A list of department code slugs."""
     if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
@@ -77,6 +86,8 @@ class Category(models.Model):
         help_text=_("Only matters on the grid matter list (网格事项清单) may be dispatched to a grid worker."))
     needs_verification = models.BooleanField(_("needs verification"), default=False,
                                              help_text=_("Closing needs the grid worker's verification (核查)."))
+    verifier = models.CharField(_("verified by"), max_length=12, choices=Verifier.choices, default=Verifier.GRID,
+                                help_text=_("Who verifies a handled case; never the one who handled it."))
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     keywords = models.TextField(_("keywords"), blank=True, help_text=_("Space-separated keywords for classifying reports."))
     active = models.BooleanField(_("active"), default=True)

@@ -9,6 +9,20 @@ from django.utils.translation import gettext_lazy as _
 from .journal import JournalEntry
 
 
+class Stamp(models.Model):
+    """A version number by name (``core.stamps``)."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("version stamp")
+        verbose_name_plural = _("version stamps")
+
+    def __str__(self):
+        return f"{self.name} {self.version}"
+
+
 class BackOfficeAction(models.TextChoices):
     CREATED = "created", _("Created")
     CHANGED = "changed", _("Changed")

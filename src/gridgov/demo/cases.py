@@ -49,7 +49,7 @@ from gridgov.accounts.models import Role, RoleAssignment
 from gridgov.accounts.roles import LOCAL_DISPATCH_ROLES
 from gridgov.assessment.services import tally
 from gridgov.cases.models import OPEN_STATUSES, Case, Channel, Rating, Status
-from gridgov.cases.services import filing, lifecycle, watch
+from gridgov.cases.services import actors, filing, lifecycle, watch
 from gridgov.cases.services import whistle as whistles
 from gridgov.catalogue.models import Category
 from gridgov.core import clock
@@ -57,7 +57,7 @@ from gridgov.core.errors import NotFound
 from gridgov.people.models import Person
 from gridgov.structure.codes import prefix
 from gridgov.structure.models import Compound, Department, Unit, UnitKind
-from gridgov.workdays.services import add_working_days
+from gridgov.workdays.services import add_working_days, working_time_between
 
 from .seed import DISTRICT, GIVEN, PASSWORD, SEED, SURNAMES
 
@@ -418,6 +418,18 @@ def _stalls(plans: list[Plan], seed, end: dt.datetime) -> None:
         chosen = [p for p in recent if not p.stall and (fits is None or fits(p))][:count]
         for plan in chosen:
             plan.stall = state
+    for plan in _nearly_due(plans, end)[:2]:
+        plan.stall = "acknowledged"
+
+
+def _nearly_due(plans: list[Plan], end: dt.datetime) -> list[Plan]:
+    """Reports of the last weeks that "now" finds between 85% and 95% of their resolution limit in
+    working time, whatever the weekday: held acknowledged, they show the yellow light."""
+    def used(plan):
+        return working_time_between(plan.at, end) / dt.timedelta(days=float(plan.category.resolution_limit_days))
+    candidates = [p for p in plans if end - 30 * DAY <= p.at <= end - 4 * HOUR and not p.stall
+                  and p.duplicate_of is None and not p.close_now]
+    return [p for p in candidates if 0.85 <= used(p) <= 0.95]
 
 
 # -- the replay --------------------------------------------------------------------------------
@@ -631,10 +643,9 @@ class _Replay:
         return case
 
     def verify(self, rng, case: Case, plan: Plan):
-        # None (the platform) for a case never located: the hotline checks it by phone.
-        verifier = self.world.worker_for(self.world.unit(case.unit_id))
         if plan.stall == "handled":
             return case
+        verifier = self._verifier(case)
         yield self.later(rng, 3 * HOUR, 0.8, office=True)
         if rng.random() < 0.04:
             case = lifecycle.verify(verifier, case, False, "现场核查问题仍未解决，请返工")
@@ -643,6 +654,16 @@ class _Replay:
             case = lifecycle.handle(handler, case, "已返工处理")
             yield self.later(rng, 3 * HOUR, 0.8, office=True)
         return lifecycle.verify(verifier, case, True, "现场核查，问题已解决" if verifier else "电话回访核实，问题已解决")
+
+    def _verifier(self, case: Case) -> User | None:
+        """The grid's worker, or its community's staff when the worker handled the case themselves
+        (nobody verifies their own handling); None (the platform) for a case never located: the
+        hotline checks it by phone."""
+        unit = self.world.unit(case.unit_id)
+        verifier = self.world.worker_for(unit)
+        if verifier is not None and verifier.pk == actors.handled_by_user_id(case):
+            verifier = self.world.dispatchers.get(prefix(unit.code, "community"))
+        return verifier
 
     def _lead_user(self, case: Case) -> User:
         lead = case.assignments.filter(lead=True).exclude(status__in=["returned", "cancelled"]).select_related(

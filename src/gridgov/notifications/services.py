@@ -8,14 +8,16 @@ call :func:`notify` about its own objects.
 """
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gridgov.accounts.models import RoleAssignment
 from gridgov.accounts.roles import GRID_ROLES, QUEUE_NOTIFIED_ROLES
 from gridgov.cases.actions import CaseAction
-from gridgov.cases.models import AssignmentStatus
+from gridgov.cases.models import AssignmentStatus, Case, Status
 from gridgov.core import clock
 
 from . import channels
@@ -124,6 +126,25 @@ def on_case_recorded(sender, subject, action, actor, entry, **kwargs):
 
 def unread(user):
     return Notification.objects.filter(user=user, read_at__isnull=True)
+
+
+#: The navbar badge stops counting here: past it, it reads "99+".
+BADGE_CAP = 99
+
+
+def actionable(user):
+    """The unread notifications that still ask something of ``user``: not those about a case that is
+    finished (closed, not accepted, merged) — save a closed case its reporter has yet to rate. A
+    badge counting news about work already done would only teach people to ignore it."""
+    finished = Case.objects.filter(status__in=(*Status.FINISHED, Status.MERGED))
+    to_rate = Case.objects.filter(status=Status.CLOSED, rating="")
+    about_finished = Q(target_type=ContentType.objects.get_for_model(Case), target_id__in=finished.values("pk")) \
+        & ~Q(kind=Kind.PROGRESS, target_id__in=to_rate.values("pk"))
+    return unread(user).exclude(about_finished)
+
+
+def badge_text(count: int) -> str:
+    return f"{BADGE_CAP}+" if count > BADGE_CAP else str(count)
 
 
 def mark_read(user, pks=None) -> int:

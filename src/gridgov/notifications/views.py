@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .models import Notification
-from .services import mark_read, unread
+from .services import actionable, badge_text, mark_read, unread
 
 PAGE_SIZE = 30
 
@@ -43,4 +43,6 @@ def open_notification(request, pk):
 
 @login_required
 def badge(request):
-    return render(request, "notifications/_badge.html", {"unread": unread(request.user).count()})
+    """The navbar's count: only what still asks something of the user, capped (``services.actionable``)."""
+    count = actionable(request.user).count()
+    return render(request, "notifications/_badge.html", {"unread": count, "shown": badge_text(count)})

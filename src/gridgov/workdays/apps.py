@@ -13,10 +13,10 @@ class WorkdaysConfig(AppConfig):
 
         from gridgov.core import jobs
 
-        from .services import ensure_provisional, invalidate_calendar
+        from .services import calendar_changed, ensure_provisional
 
         jobs.register("holidays-provisional", lambda now: ensure_provisional(timezone.localdate(now)))
 
         holiday = self.get_model("Holiday")
-        post_save.connect(invalidate_calendar, sender=holiday, dispatch_uid="workdays_calendar_saved")
-        post_delete.connect(invalidate_calendar, sender=holiday, dispatch_uid="workdays_calendar_deleted")
+        post_save.connect(calendar_changed, sender=holiday, dispatch_uid="workdays_calendar_saved")
+        post_delete.connect(calendar_changed, sender=holiday, dispatch_uid="workdays_calendar_deleted")

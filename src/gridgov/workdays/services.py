@@ -13,6 +13,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core import stamps
+
 from .models import Holiday, HolidayKind, HolidaySource
 from .statutory import statutory_holidays
 
@@ -47,12 +49,24 @@ class _Calendar:
 _calendar = _Calendar()
 
 
+#: The stamp (``core.stamps``) raised whenever the calendar changes: what the case engine watches to
+#: recompute its deadlines.
+CALENDAR_STAMP = "workdays.calendar"
+
+
 def invalidate_calendar(**_signal_kwargs) -> None:
     """Forget the cached calendar. Connected to Holiday's post_save/post_delete; a change is also
     forgotten again when its transaction commits, in case another thread of this process reloaded
     the table in between without seeing the uncommitted row."""
     _calendar.clear()
     transaction.on_commit(_calendar.clear)
+
+
+def calendar_changed(**_signal_kwargs) -> None:
+    """The calendar changed (an administrator's edit, a seeding): forget it here and raise its
+    stamp, so every process and the deadlines follow."""
+    invalidate_calendar()
+    stamps.bump(CALENDAR_STAMP)
 
 
 def _local(moment: dt.datetime) -> dt.datetime:
@@ -192,8 +206,8 @@ def ensure_provisional(today: dt.date, model=Holiday) -> int:
     rows = [model(date=day, kind=kind, name=name, source=HolidaySource.STATUTORY)
             for day, (kind, name) in wanted.items() if day not in present]
     model.objects.bulk_create(rows)
-    if rows:
-        invalidate_calendar()
+    if rows and model is Holiday:
+        calendar_changed()
     return len(rows)
 
 
@@ -241,6 +255,7 @@ def seed_holidays(model=Holiday) -> SeedReport:
     model.objects.bulk_create(create)
     model.objects.bulk_update(update, ["kind", "name"])
     model.objects.filter(pk__in=stale).delete()
-    invalidate_calendar()
+    if model is Holiday:  # a migration's historical model runs before the stamps exist
+        calendar_changed()
     kept = sum(1 for day, row in existing.items() if row.source == HolidaySource.ADMIN and day in wanted)
     return SeedReport(created=len(create), updated=len(update), removed=len(stale), kept_admin=kept)

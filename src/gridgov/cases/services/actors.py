@@ -9,10 +9,13 @@ here; which roles form a group, in :mod:`gridgov.accounts.roles`.
 may do anything; no request can act as it, because views always pass ``request.user``."""
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gridgov.accounts.roles import DISPATCH_ROLES, GRID_ROLES, GRID_TASK_ROLES, UPPER_LEVEL_ROLES, Role
 from gridgov.accounts.scope import may, scope_for
+from gridgov.catalogue.models import Verifier
 
+from ..actions import CaseAction
 from ..models import AssignmentStatus
 
 
@@ -77,15 +80,41 @@ def require_handler(user, case) -> None:
     _require(is_handler(user, case), _("Only the case's handler may do this."))
 
 
+def handled_by_user_id(case) -> int | None:
+    """Who gave the handling feedback that made the case handled (the last 处置 on its timeline);
+    ``None`` when the platform did."""
+    return case.timeline.filter(action=CaseAction.HANDLE).order_by("-seq").values_list("actor", flat=True).first()
+
+
+def _of_the_grid(user, case) -> bool:
+    """The case's grid's people or its community's staff (a case located to a basic grid: the
+    workers of its micro-grids too)."""
+    if may(user, GRID_TASK_ROLES, case.unit):
+        return True
+    return case.unit.kind == "grid" and bool(scope_for(user).roles_below(case.unit.code) & GRID_ROLES)
+
+
+#: Who may verify under each of the catalogue's choices (``Category.verifier``).
+_VERIFIERS = {
+    Verifier.GRID: (_of_the_grid, gettext_lazy("Only the grid's people or its community may verify this case.")),
+    Verifier.GRID_LEADER: (
+        lambda user, case: may(user, {Role.GRID_LEADER}, case.unit) or may(user, {Role.COMMUNITY_STAFF}, case.unit),
+        gettext_lazy("Only the grid leader or the community may verify this case.")),
+    Verifier.COMMUNITY: (lambda user, case: may(user, {Role.COMMUNITY_STAFF}, case.unit),
+                         gettext_lazy("Only the community's staff may verify this case.")),
+}
+
+
 def require_verifier(user, case) -> None:
-    """核查 is done by the grid's workers (or its community) where the case happened."""
+    """核查 is done where the case happened, by whom its category says (``Category.verifier``:
+    the grid's people, its leader, or the community) — and never by the person who handled it:
+    verification is the check on the handling, so the handler cannot pass their own work."""
     if user is None:
         return
-    allowed = may(user, GRID_TASK_ROLES, case.unit)
-    if not allowed and case.unit.kind == "grid":
-        # A case located to a basic grid may be verified by the workers of its micro-grids too.
-        allowed = bool(scope_for(user).roles_below(case.unit.code) & GRID_ROLES)
-    _require(allowed or user.is_superuser, _("Only the grid's workers may verify this case."))
+    allowed, refusal = _VERIFIERS.get(case.category.verifier, _VERIFIERS[Verifier.GRID])
+    _require(allowed(user, case) or user.is_superuser, str(refusal))
+    _require(handled_by_user_id(case) != user.pk,
+             _("You handled this case: someone else must verify it."))
 
 
 def require_reporter(user, case) -> None:

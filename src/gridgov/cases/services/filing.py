@@ -191,6 +191,10 @@ def _save_once(case: Case) -> None:
 
 
 def _close_now(case, worker, note: str, photo_count: int) -> Case:
+    """即时办结 (the small loop's "网格员即时办结"): the reporting worker acknowledges and handles at
+    once, and the case closes on their photo. The check is recorded as the platform's, on that
+    evidence, never as the worker's: a worker may not verify what they handled
+    (``actors.require_verifier``)."""
     if worker is None or case.handler_user_id != worker.pk:
         raise ValidationError(_("Only the grid worker on duty can close a small-loop case at once."), code="close_now")
     if photo_count < 1:
@@ -198,5 +202,6 @@ def _close_now(case, worker, note: str, photo_count: int) -> Case:
     case = lifecycle.acknowledge(worker, case)
     case = lifecycle.handle(worker, case, note or _("Handled on the spot."))
     if case.status == Status.HANDLED:
-        case = lifecycle.verify(worker, case, True, _("Verified on the spot by the reporting grid worker."))
+        case = lifecycle.verify(None, case, True, _("Closed on the spot: the reporting grid worker's photo is the "
+                                                   "evidence."))
     return case

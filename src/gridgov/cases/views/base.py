@@ -1,29 +1,21 @@
 """What the case screens share: the case query, urgency order, and the context of one case shown
 as a card (in a list) or as the case page's panel — the two places action forms live."""
-from django.db import models
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from gridgov.accounts.scope import visible
+from gridgov.accounts.roles import DISPATCH_ROLES
+from gridgov.accounts.scope import may, visible
 from gridgov.core import journal
 from gridgov.structure.models import Unit
 
 from ..forms import action_forms
 from ..models import Case
-from ..services import callers
+from ..services import callers, due
 from ..services.available import available_actions
 from . import present
 
 # Not the reporter: a Person row decrypts its ID and phone numbers when loaded, which a list never needs.
 CASES = Case.objects.select_related("category", "unit", "queue", "handler_user", "handler_unit", "merged_into",
                                     "reported_by")
-
-# Red first, then yellow, then green; within a colour the nearest deadline first.
-URGENCY = models.Case(models.When(light="red", then=0), models.When(light="yellow", then=1), default=2)
-
-
-def by_urgency(cases):
-    return cases.annotate(urgency=URGENCY).order_by("urgency", models.F("resolution_due").asc(nulls_last=True), "pk")
-
 
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
@@ -47,7 +39,7 @@ def card_context(request, case, actions=None, *, form=None, view="card", **extra
     caller has already asked ``available_actions``)."""
     actions = available_actions(request.user, case) if actions is None else actions
     return {"case": case, "forms": action_forms(request.user, case, actions, view, bound=form),
-            "deadline": present.deadline(case), "flags": present.flags(case),
+            "deadline": present.deadline(case), "flags": present.flags(case), "due": due.countdown(case),
             "return_reason": present.return_reason(case), "view": view,
             "next": extra.pop("next", request.get_full_path()), **extra}
 
@@ -89,5 +81,7 @@ def page_context(request, case, *, form=None, **extra) -> dict:
         "merged_cases": visible(user, case.merged_cases.all()),
         "reporter": present.reporter(user, case),
         "map": present.case_map(case),
+        # The community's staff (and those above) may raise it as a proposal (微提案) to deliberate.
+        "may_raise": not reporter and (user.is_superuser or may(user, DISPATCH_ROLES, case.unit)),
         **panels_context(user, case, card["forms"]),
     }
