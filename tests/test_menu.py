@@ -10,19 +10,22 @@ from gridgov.core import menu
 from gridgov.home.context import navigation
 
 EVERY_STAFF_PAGE = ["case-queues", "hotspots", "assessment", "screen"]
-#: What those running a unit's participation see: its time bank, volunteers and 双报到.
+#: What those running a unit's participation see: its time bank, volunteers and 双报到, proposals and
+#: meetings, micro-projects, care, visits and party building.
 PARTICIPATION = ["timebank-communities", "volunteering-queue"]
+RUNNING = ["deliberation-queue", "reportin-home", "microprojects-home", "care-plans", "visits-staff",
+           "partybuilding-home"]
 SEEN = {
-    "district_admin": EVERY_STAFF_PAGE + ["inbox"] + PARTICIPATION + ["reportin-home", "unit", "people"],
-    "district_dispatcher": EVERY_STAFF_PAGE + ["inbox"] + PARTICIPATION + ["reportin-home", "unit", "people"],
-    "street_dispatcher": EVERY_STAFF_PAGE + ["inbox"] + PARTICIPATION + ["reportin-home", "unit", "people"],
-    "community_staff": ["my-tasks"] + EVERY_STAFF_PAGE + ["inbox"] + PARTICIPATION
-    + ["shop-keeper", "reportin-home", "unit", "people"],
-    "grid_worker": ["my-tasks", "assessment", "case-report", "my-cases", "volunteering-order-for", "inbox", "unit",
-                    "people"],
+    "district_admin": EVERY_STAFF_PAGE + ["inbox"] + PARTICIPATION + RUNNING + ["unit", "people"],
+    "district_dispatcher": EVERY_STAFF_PAGE + ["inbox"] + PARTICIPATION + RUNNING + ["unit", "people"],
+    "street_dispatcher": EVERY_STAFF_PAGE + ["inbox"] + PARTICIPATION + RUNNING + ["unit", "people"],
+    "community_staff": ["my-tasks"] + EVERY_STAFF_PAGE + ["inbox"] + PARTICIPATION + ["shop-keeper"] + RUNNING
+    + ["unit", "people"],
+    "grid_worker": ["my-tasks", "assessment", "case-report", "my-cases", "care-today", "visits-mine",
+                    "volunteering-order-for", "inbox", "unit", "people"],
     "dept_chengguan": ["assessment", "department-inbox", "inbox", "unit"],
     "resident": ["case-report", "my-cases", "timebank-mine", "shop", "volunteering-services", "volunteering-tasks",
-                 "inbox", "unit"],
+                 "deliberation-proposals", "deliberation-my-meetings", "microprojects-mine", "inbox", "unit"],
 }
 
 

@@ -95,7 +95,7 @@ def test_the_board_draws_the_chosen_figure_against_its_target(sign_in, live_serv
 
 
 
-@pytest.mark.parametrize("key", ["volunteering", "shop", "timebank", "reportin"])
+@pytest.mark.parametrize("key", [figure_set.key for figure_set in figures.registered()])
 def test_each_apps_figures_cost_the_same_queries_for_one_unit_or_many(district, key):
     """The board asks each set for a unit and all its children at once, and the screen asks on every
     refresh: a set's queries must not grow with the number of units (no query per unit)."""

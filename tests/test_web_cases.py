@@ -1,10 +1,13 @@
 """The case screens through Django's test client: each role's screen shows its cases and no others,
 every action form reaches its service, and bad input or a refused action answers 400/403/404
 with the reason and nothing written."""
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -181,7 +184,8 @@ def test_my_cases_lists_only_my_reports_with_the_rating_form_when_closed(client,
     mine = report(world)
     patrol = report(world, by="grid_worker", channel="patrol", title="巡查发现")
     worker = world.users["grid_worker"]
-    lifecycle.verify(worker, lifecycle.handle(worker, lifecycle.acknowledge(worker, mine), "已清运"), True)
+    handled = lifecycle.handle(worker, lifecycle.acknowledge(worker, mine), "已清运")
+    lifecycle.verify(world.users["community_staff"], handled, True)
     html = page(as_user(client, world, "resident"), reverse("my-cases"))
     assert mine.code in html and patrol.code not in html
     assert 'data-action="rate"' in html
@@ -192,7 +196,7 @@ def test_my_cases_lists_only_my_reports_with_the_rating_form_when_closed(client,
 def test_tasks_are_mine_only_and_most_urgent_first(client, world):
     green = report(world, title="绿灯任务")
     red = report(world, title="红灯任务")
-    Case.objects.filter(pk=red.pk).update(light="red")
+    Case.objects.filter(pk=red.pk).update(light="red", resolution_due=timezone.now() - dt.timedelta(hours=1))
     elsewhere = report(world, at=IN_A1_2, title="别的网格")
     html = page(as_user(client, world, "grid_worker"), reverse("my-tasks"))
     assert html.index(red.code) < html.index(green.code) and elsewhere.code not in html
@@ -236,7 +240,8 @@ def test_small_loop_through_the_forms(client, world):
     html = act(worker, case, "handle", htmx=True, view="card", note="已清运", photos=[photo()])
     assert "data-case-panel" in html and says(html, _("Done: %(action)s.") % {"action": _("Handle")})
     assert fresh(case).status == Status.HANDLED and case.photos.filter(stage="handle").count() == 1
-    act(worker, case, "verify", htmx=True, view="page", result="pass", note="现场已清理")
+    act(as_user(client, world, "community_staff"), case, "verify", htmx=True, view="page", result="pass",
+        note="现场已清理")  # not the handler: someone else verifies
     assert fresh(case).status == Status.CLOSED
     act(as_user(client, world, "resident"), case, "rate", rating="satisfied", note="很快")
     assert fresh(case).rating == "satisfied"
@@ -272,9 +277,9 @@ def test_extension_escalation_and_failed_verification(client, world):
     act(as_user(client, world, "community_staff"), case, "decide_extension", decision="grant")
     assert fresh(case).extension_days == 2
     act(as_user(client, world, "grid_worker"), case, "handle", note="已处理")
-    act(client, case, "verify", result="fail", note="还有垃圾")
+    act(as_user(client, world, "community_staff"), case, "verify", result="fail", note="还有垃圾")
     assert fresh(case).status == Status.ACKNOWLEDGED and fresh(case).rework_count == 1
-    act(client, case, "escalate", note="需社区协调")
+    act(as_user(client, world, "grid_worker"), case, "escalate", note="需社区协调")
     assert fresh(case).queue == world.units["A1"]
 
 
@@ -412,3 +417,13 @@ def test_the_reporter_reads_progress_not_the_offices_notes(client, world):
     assert "请带执法记录仪" in staff and "督办：三日内处置" in staff
     mine = page(as_user(client, world, "resident"), reverse("my-cases"))
     assert 'hx-trigger="toggle once"' in mine and " open " not in mine.split("<details")[1].split(">")[0]
+
+
+def test_the_case_page_links_its_visit_and_offers_staff_to_raise_it_as_a_proposal(client, world):
+    """A case found on a household visit links back to it; the community's staff may raise a case as
+    a proposal (微提案) from its page, its reporter is not offered to."""
+    case = report(world, channel="visit", external_id="7")
+    staff_page = page(as_user(client, world, "community_staff"), reverse("case", args=[case.code]))
+    assert 'href="/visits/7/"' in staff_page and "data-raise-proposal" in staff_page
+    resident_page = page(as_user(client, world, "resident"), reverse("case", args=[case.code]))
+    assert "data-raise-proposal" not in resident_page

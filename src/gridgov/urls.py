@@ -23,6 +23,7 @@ urlpatterns = [
     path("reportin/", include("gridgov.reportin.urls")),
     path("timebank/", include("gridgov.timebank.urls")),
     path("deliberation/", include("gridgov.deliberation.urls")),
+    path("notices/", include("gridgov.deliberation.notice_urls")),
     path("microprojects/", include("gridgov.microprojects.urls")),
     path("care/", include("gridgov.care.urls")),
     path("visits/", include("gridgov.visits.urls")),

@@ -19,11 +19,8 @@ class NotificationsConfig(AppConfig):
         # After commit, for cases only: a change rolled back tells no one.
         journal.changed.connect(on_case_recorded, sender=Case, dispatch_uid="gridgov.notifications")
 
-        from gridgov.shop.models import Order
-        from gridgov.volunteering.models import ServiceOrder
+        from .participation import senders
 
-        from .participation import on_service_order_recorded, on_shop_order_recorded
-
-        journal.changed.connect(on_service_order_recorded, sender=ServiceOrder,
-                                dispatch_uid="gridgov.notifications.service-orders")
-        journal.changed.connect(on_shop_order_recorded, sender=Order, dispatch_uid="gridgov.notifications.shop-orders")
+        for model, listener in senders():
+            journal.changed.connect(listener, sender=model,
+                                    dispatch_uid=f"gridgov.notifications.{model._meta.label_lower}")

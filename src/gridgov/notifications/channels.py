@@ -29,12 +29,24 @@ class WebhookChannel:
 
     def send(self, user, text: str) -> None:
         person = getattr(user, "person", None) if hasattr(user, "person") else None
-        body = json.dumps({"to": (person.phone if person else "") or user.username, "text": text}).encode()
+        self.post((person.phone if person else "") or user.username, text)
+
+    def post(self, to: str, text: str) -> None:
+        body = json.dumps({"to": to, "text": text}).encode()
         request = urllib.request.Request(self.url, data=body, headers={"Content-Type": "application/json"})
         try:
             urllib.request.urlopen(request, timeout=self.timeout).close()
         except OSError as error:
-            log.warning("webhook %s failed for %s: %s", self.url, user.username, error)
+            log.warning("webhook %s failed: %s", self.url, error)
+
+
+def text_phone(phone: str, text: str) -> None:
+    """An SMS to a number with no account behind it (a care plan's guardians, a buddy without a
+    login): through the district's SMS gateway when one is set, else to the log, like every message."""
+    if settings.GRIDGOV_SMS_WEBHOOK:
+        WebhookChannel(settings.GRIDGOV_SMS_WEBHOOK).post(phone, text)
+    else:
+        log.info("sms %s: %s", phone[:3] + "****" + phone[-4:], text)
 
 
 def sms_channel():

@@ -1,0 +1,104 @@
+"""What every micro-project service shares: who may act, the district's settings, checks of text,
+money and photos."""
+from __future__ import annotations
+
+import uuid
+import warnings
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from PIL import Image
+
+from gridgov.accounts.roles import DELIBERATION_STAFF_ROLES, DISTRICT_ROLES
+from gridgov.accounts.scope import may
+from gridgov.core.text import check_plain
+from gridgov.structure.codes import prefix
+
+from ..models import MicroprojectSettings
+
+#: The most a budget, an allocation or a spend may be (yuan): 100 million, far above any micro-project.
+MAX_MONEY = Decimal("100000000")
+
+
+def settings_for(district_code: str) -> MicroprojectSettings:
+    """The district's settings (defaults when the district has set none; nothing is written)."""
+    return (MicroprojectSettings.objects.filter(district_code=district_code).first()
+            or MicroprojectSettings(district_code=district_code))
+
+
+def is_staff(user, community) -> bool:
+    """The community's staff, its street or its district (``None``: the platform)."""
+    return user is None or may(user, DELIBERATION_STAFF_ROLES, community)
+
+
+def require_staff(user, community) -> None:
+    if not is_staff(user, community):
+        raise PermissionDenied(_("Only the community's staff may do this."))
+
+
+def is_district(user, district_code: str) -> bool:
+    if user is None:
+        return True
+    from gridgov.accounts.scope import scope_for
+
+    return bool(scope_for(user).roles_at(district_code) & DISTRICT_ROLES)
+
+
+def require_district(user, district_code: str) -> None:
+    if not is_district(user, district_code):
+        raise PermissionDenied(_("Only the district's administrators and dispatchers may do this."))
+
+
+def community_code(code: str) -> str | None:
+    return prefix(code, "community")
+
+
+def plain(value, label: str, max_length: int, *, required: bool = False) -> str:
+    """Stripped text free of control and text-direction characters, at most ``max_length`` long."""
+    value = (value or "").strip()
+    check_plain("text", value, label)
+    if len(value) > max_length:
+        raise ValidationError(_("%(field)s is too long (%(max)d characters at most).")
+                              % {"field": label, "max": max_length})
+    if required and not value:
+        raise ValidationError(_("%(field)s is required.") % {"field": label})
+    return value
+
+
+def money(value, label: str, *, positive: bool = True) -> Decimal:
+    """An amount of yuan with at most two decimals, above zero (or zero when not ``positive``)."""
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("%(field)s must be an amount of yuan.") % {"field": label}) from None
+    if not number.is_finite() or number != number.quantize(Decimal("0.01")) \
+            or number > MAX_MONEY or number < 0 or (positive and number == 0):
+        raise ValidationError(_("%(field)s must be an amount of yuan above zero, with at most two decimals.")
+                              % {"field": label})
+    return number.quantize(Decimal("0.01"))
+
+
+def check_photo(upload) -> None:
+    """Refuse an upload that is too big, has too many pixels or is not a JPEG, PNG or WebP image
+    (the same limits as a case's photos: ``GRIDGOV_PHOTO_MAX_BYTES`` / ``_PIXELS``); the stored file
+    gets a generated name with the extension of what it really is, never the name the client sent."""
+    if upload is None:
+        return
+    if upload.size > settings.GRIDGOV_PHOTO_MAX_BYTES:
+        raise ValidationError(_("A photo may be at most %(mb)s MB.") % {"mb": settings.GRIDGOV_PHOTO_MAX_BYTES // 2**20})
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                width, height = image.size
+                kind = image.format
+                image.verify()
+    except Exception:  # Pillow raises many types on malformed data or a bomb; each means "not a photo"
+        raise ValidationError(_("The evidence must be a photo (JPEG, PNG or WebP).")) from None
+    finally:
+        upload.seek(0)
+    if kind not in ("JPEG", "MPO", "PNG", "WEBP") or width * height > settings.GRIDGOV_PHOTO_MAX_PIXELS:
+        raise ValidationError(_("The evidence must be a photo (JPEG, PNG or WebP)."))
+    upload.name = f"{uuid.uuid4().hex}.{'png' if kind == 'PNG' else 'webp' if kind == 'WEBP' else 'jpg'}"
