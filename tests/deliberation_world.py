@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from gridgov.accounts.models import Role, RoleAssignment
 from gridgov.core import clock
-from gridgov.deliberation.models import NoticeKind, Roster, RosterMember, Step
+from gridgov.deliberation.models import STEPS, NoticeKind, Roster, RosterMember, Step
 from gridgov.deliberation.services import matters, meetings
 from gridgov.people.models import Person
 from gridgov.structure.models import PartyMembership, PartyOrg
@@ -66,12 +66,15 @@ def hold_vote(w, kind, subject_ref, *, attendees, votes, title="议题"):
 STEP_KIND = {Step.DISCUSSED: "committees", Step.DELIBERATED: "party", Step.RESOLVED: "representatives"}
 
 
-def run_matter(w, *, until=Step.CLOSED, title="小区加装电梯"):
-    """Open a matter and take it through the steps up to ``until`` with passing votes."""
-    matter = matters.open_matter(w.staff, community=w.community, title=title, subject_ref="")
+def run_matter(w, *, until=Step.CLOSED, title="小区加装电梯", matter=None):
+    """Open a matter (or take ``matter`` on from its step) through the steps up to ``until`` with
+    passing votes."""
+    matter = matter or matters.open_matter(w.staff, community=w.community, title=title, subject_ref="")
     for step in list(Step)[1:]:
         if matter.step == until:
             break
+        if STEPS.index(step) <= STEPS.index(matter.step):
+            continue
         if step == Step.PROPOSED:
             matter = matters.advance(w.staff, matter, party_org=w.branch)
         elif step in STEP_KIND:

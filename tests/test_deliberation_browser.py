@@ -2,7 +2,8 @@
 neighbour supports, the staff answer and publish; the proposal goes on a two committees' meeting
 with a matter waiting for that meeting; the resident checks in and votes on their phone, the staff
 check a second member in and record their votes, count them into resolutions, and take the matter
-its next step with the passing resolution."""
+its next step with the passing resolution; the rest of 四议两公开 follows, and the community's public
+notice board shows the resolution and the result to anyone."""
 import pytest
 
 from gridgov.deliberation.models import Matter, Proposal, Resolution, Step
@@ -25,7 +26,7 @@ def _submit(page, selector):
 
 
 @pytest.mark.browser
-def test_proposal_to_resolution_and_a_matter_step_on_phones(sign_in, live_server, live_world):
+def test_proposal_to_resolution_and_a_matter_step_on_phones(sign_in, browser, live_server, live_world):
     w = live_world.delib
     url = live_server.url
     resident = sign_in("resident", PHONE)
@@ -92,3 +93,12 @@ def test_proposal_to_resolution_and_a_matter_step_on_phones(sign_in, live_server
     _submit(staff, "#advance-form button")
     assert staff.locator("#matter-step").get_attribute("data-step") == Step.DISCUSSED
     assert Matter.objects.get(pk=matter.pk).step == Step.DISCUSSED
+
+    # The rest of 四议两公开 through the services, then the public board, with no login, on a phone.
+    dw.run_matter(w, until=Step.RESULT_PUBLISHED, matter=Matter.objects.get(pk=matter.pk))
+    board = browser.new_context(locale="zh-CN", viewport=PHONE).new_page()
+    board.goto(f"{url}/notices/{w.community.code}/")
+    text = board.content()
+    assert matter.title in text and "决议公开" in text and "结果公开" in text
+    assert board.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    board.screenshot(path="test-artifacts/deliberation-notices-phone.png", full_page=True)

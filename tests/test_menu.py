@@ -6,6 +6,7 @@ from django.test import RequestFactory
 from django.urls import resolve
 from django.utils import translation
 
+from gridgov.accounts.models import RoleAssignment
 from gridgov.core import menu
 from gridgov.home.context import navigation
 
@@ -29,12 +30,20 @@ SEEN = {
 }
 
 
+def _request(user, path="/inbox/"):
+    request = RequestFactory().get(path)
+    request.resolver_match = resolve(path)
+    request.user = user
+    return request
+
+
 def _menu(user, path="/inbox/"):
     request = RequestFactory().get(path)
     request.resolver_match = resolve(path)
     request.user = user
     with translation.override("en"):
-        return [{**item, "label": str(item["label"])} for item in navigation(request)["menu"]]
+        return [{**entry, "label": str(entry["label"])} for item in navigation(request)["menu"]
+                for entry in item.get("children", [item])]
 
 
 @pytest.mark.parametrize("username", sorted(SEEN))
@@ -73,3 +82,21 @@ def test_the_current_page_is_marked(district):
     marked = [item["url_name"] for item in _menu(district.users["district_admin"], "/assessment/") if item["active"]]
     assert marked == ["assessment"]
     assert [item["url_name"] for item in _menu(district.users["district_admin"]) if item["active"]] == ["inbox"]
+
+
+def test_the_participation_pages_open_from_one_section(district):
+    """Nine apps' staff pages side by side overflow a desktop bar: they share the 'Taking part'
+    dropdown; a user who sees one of them only finds it in the bar itself."""
+    request = RequestFactory().get("/care/board/")
+    request.resolver_match = resolve("/care/board/")
+    request.user = district.users["community_staff"]
+    with translation.override("en"):
+        menu_items = navigation(request)["menu"]
+        [section] = [item for item in menu_items if item.get("children")]
+        assert str(section["label"]) == "Taking part" and section["active"]
+    assert [child["url_name"] for child in section["children"]] == PARTICIPATION + ["shop-keeper"] + RUNNING
+    assert [item["url_name"] for item in menu_items if not item.get("children")][:1] == ["my-tasks"]
+    keeper = User.objects.create_user("keeper")
+    RoleAssignment.objects.create(user=keeper, role="shop_keeper", unit=district.units["A1"])
+    assert "shop-keeper" in [item["url_name"] for item in _menu(keeper)]
+    assert not [item for item in navigation(_request(keeper))["menu"] if item.get("children")]

@@ -3,7 +3,7 @@ notices; staff run proposals, meetings and matters."""
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import DELIBERATION_STAFF_ROLES, SELF_ROLES
-from gridgov.core.menu import Entry, register
+from gridgov.core.menu import TAKING_PART, Entry, register
 
 
 def register_entries() -> None:
@@ -15,4 +15,4 @@ def register_entries() -> None:
     register(Entry(_("Deliberation"), "deliberation-queue", 74,
                    lambda request, scope: bool(scope.roles & DELIBERATION_STAFF_ROLES),
                    active=("deliberation-queue", "deliberation-meetings", "deliberation-meeting",
-                           "deliberation-matters", "deliberation-matter")))
+                           "deliberation-matters", "deliberation-matter"), group=TAKING_PART))

@@ -468,7 +468,7 @@ class MatterEntry(JournalEntry):
 
 class NoticeKind(models.TextChoices):
     RESOLUTION = "resolution", _("Resolution")
-    RESULT = "result", _("Result")
+    RESULT = "result", pgettext_lazy("public notice", "Result")
 
 
 class Notice(models.Model):

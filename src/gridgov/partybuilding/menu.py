@@ -3,7 +3,7 @@ party organisations' staff pages."""
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import PARTY_STAFF_ROLES, Role
-from gridgov.core.menu import Entry, register
+from gridgov.core.menu import TAKING_PART, Entry, register
 
 
 def register_entries() -> None:
@@ -12,4 +12,4 @@ def register_entries() -> None:
     register(Entry(_("Party building"), "partybuilding-home", 78,
                    lambda request, scope: bool(scope.roles & PARTY_STAFF_ROLES),
                    active=("partybuilding-home", "partybuilding-org", "partybuilding-kite", "partybuilding-life", "partybuilding-course",
-                           "partybuilding-post")))
+                           "partybuilding-post"), group=TAKING_PART))

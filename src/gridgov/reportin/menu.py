@@ -2,7 +2,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import LIAISON_ROLES, PARTICIPATION_STAFF_ROLES, Role
-from gridgov.core.menu import Entry, register
+from gridgov.core.menu import TAKING_PART, Entry, register
 
 
 def shown(request, scope) -> bool:
@@ -10,4 +10,4 @@ def shown(request, scope) -> bool:
 
 
 def register_entries() -> None:
-    register(Entry(_("Report-in (双报到)"), "reportin-home", 75, shown, active=("reportin",)))
+    register(Entry(_("Report-in (双报到)"), "reportin-home", 75, shown, active=("reportin",), group=TAKING_PART))

@@ -2,7 +2,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import PARTICIPATION_STAFF_ROLES, SELF_ROLES
-from gridgov.core.menu import Entry, register
+from gridgov.core.menu import TAKING_PART, Entry, register
 
 
 def register_entries() -> None:
@@ -10,4 +10,4 @@ def register_entries() -> None:
                    lambda request, scope: bool(scope.roles & SELF_ROLES), active=("timebank-mine", "timebank-account")))
     register(Entry(_("Time bank"), "timebank-communities", 72,
                    lambda request, scope: bool(scope.roles & PARTICIPATION_STAFF_ROLES),
-                   active=("timebank-communit", "timebank-expiry")))
+                   active=("timebank-communit", "timebank-expiry"), group=TAKING_PART))

@@ -3,7 +3,7 @@ coverage, receptions, promises and contact points."""
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import CARE_STAFF_ROLES, FIELD_ROLES
-from gridgov.core.menu import Entry, register
+from gridgov.core.menu import TAKING_PART, Entry, register
 
 
 def register_entries() -> None:
@@ -11,4 +11,4 @@ def register_entries() -> None:
                    active=("visits-mine", "visits-visit", "visits-record")))
     register(Entry(_("Visits and receptions"), "visits-staff", 77,
                    lambda request, scope: bool(scope.roles & CARE_STAFF_ROLES),
-                   active=("visits-staff", "visits-receptions", "visits-promises", "visits-cadre")))
+                   active=("visits-staff", "visits-receptions", "visits-promises", "visits-cadre"), group=TAKING_PART))

@@ -3,7 +3,7 @@ the community's queue."""
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import GRID_ROLES, PARTICIPATION_STAFF_ROLES, SELF_ROLES
-from gridgov.core.menu import Entry, register
+from gridgov.core.menu import TAKING_PART, Entry, register
 
 
 def register_entries() -> None:
@@ -15,4 +15,4 @@ def register_entries() -> None:
                    lambda request, scope: bool(scope.roles & GRID_ROLES)))
     register(Entry(_("Volunteering"), "volunteering-queue", 73,
                    lambda request, scope: bool(scope.roles & PARTICIPATION_STAFF_ROLES),
-                   active=("volunteering-queue", "volunteering-staff")))
+                   active=("volunteering-queue", "volunteering-staff"), group=TAKING_PART))
