@@ -4,8 +4,6 @@ exactly one is recorded; and two members of one household evaluate a project at 
 The steps lock the project's row (and the line's) and check after the lock, so the second waits
 for the first to commit and then finds the money spent (the household answered); the database's
 check and unique constraints stand behind them. Needs PostgreSQL."""
-import os
-import threading
 from decimal import Decimal
 
 import pytest
@@ -16,35 +14,11 @@ from gridgov.microprojects.models import Evaluation, FundingLine, Spend
 from gridgov.microprojects.services import delivery, evaluations, projects
 
 from . import microprojects_world as mw
+from .races import POSTGRES_ONLY, race
 
-pytestmark = pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-                                reason="row locks between concurrent connections need PostgreSQL: "
-                                       "run with DATABASE_URL=postgresql://…")
+pytestmark = POSTGRES_ONLY
 
 
-def _race(calls):
-    barrier = threading.Barrier(len(calls), timeout=30)
-    outcomes = {}
-
-    def run(name, call):
-        try:
-            barrier.wait()
-            call()
-            outcomes[name] = "ok"
-        except ValidationError as refusal:
-            outcomes[name] = refusal
-        except Exception as error:  # noqa: BLE001 — reported by the assertions
-            outcomes[name] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=item) for item in calls.items()]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 def _one_wins(outcomes):
@@ -59,7 +33,7 @@ def test_two_spends_that_together_exceed_a_line_exactly_one_wins(district, monke
     w = mw.build(district)
     project = mw.run(w, mw.Decision(monkeypatch), until="in_progress", line="1000")
     line = FundingLine.objects.get(project=project)
-    _one_wins(_race({
+    _one_wins(race({
         "a": lambda: delivery.spend(w.staff, line, amount=Decimal("600"), evidence="发票 A"),
         "b": lambda: delivery.spend(w.street, line, amount=Decimal("700"), evidence="发票 B")}))
     line.refresh_from_db()
@@ -75,6 +49,6 @@ def test_two_members_of_a_household_evaluate_at_once_one_counts(district, monkey
     mate.save()
     mate_user = mw.resident_login(district, "mate", mate)
     project = projects.open_evaluation(w.staff, mw.run(w, mw.Decision(monkeypatch), until="accepted"))
-    _one_wins(_race({"resident": lambda: evaluations.evaluate(w.resident, project, score=5),
+    _one_wins(race({"resident": lambda: evaluations.evaluate(w.resident, project, score=5),
                      "mate": lambda: evaluations.evaluate(mate_user, project, score=2)}))
     assert Evaluation.objects.filter(project=project).count() == 1

@@ -2,12 +2,9 @@
 credit granted; two staff record a pledge's fulfilment at once: exactly one wins. The services lock
 the course's (the pledge's) row and check after the lock. Needs PostgreSQL."""
 import datetime as dt
-import os
-import threading
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import connection
 
 from gridgov.accounts.models import Role, RoleAssignment
@@ -16,37 +13,10 @@ from gridgov.partybuilding.models import Attendance, Credit, Pledge
 from gridgov.partybuilding.services import pledges, training
 
 from . import partybuilding_world as pw
+from .races import POSTGRES_ONLY, race
 
-pytestmark = pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-                                reason="row locks between concurrent connections need PostgreSQL: "
-                                       "run with DATABASE_URL=postgresql://…")
+pytestmark = POSTGRES_ONLY
 D = dt.date
-
-
-def _race(calls):
-    barrier = threading.Barrier(len(calls), timeout=30)
-    outcomes = {}
-
-    def run(name, call):
-        try:
-            barrier.wait()
-            with pw.on(D(2026, 3, 2)):
-                call()
-            outcomes[name] = "ok"
-        except ValidationError as refusal:  # InvalidTransition is one too
-            outcomes[name] = refusal
-        except Exception as error:  # noqa: BLE001 — reported by the assertions
-            outcomes[name] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=item) for item in calls.items()]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 def _two_staff(w):
@@ -64,8 +34,8 @@ def test_the_same_attendance_recorded_twice_at_once_counts_once(district):
                                         starts_on=D(2026, 1, 1), ends_on=D(2026, 12, 31))
         session = training.add_session(w.staff, course, on=D(2026, 3, 2), hours="2", topic="一").new_session
     staff = _two_staff(w)
-    outcomes = _race({name: (lambda user=user: training.record_attendance(user, course, session=session, person=w.p1))
-                      for name, user in staff.items()})
+    outcomes = race({name: (lambda user=user: training.record_attendance(user, course, session=session, person=w.p1))
+                    for name, user in staff.items()}, around=lambda: pw.on(D(2026, 3, 2)))
     assert sorted(str(type(o).__name__) if o != "ok" else o for o in outcomes.values()) == ["ValidationError", "ok"], \
         outcomes
     assert Attendance.objects.count() == 1 and Credit.objects.count() == 1
@@ -77,9 +47,10 @@ def test_a_pledges_fulfilment_recorded_twice_at_once_one_wins(district):
     with pw.on(D(2026, 3, 2)):
         pledge = pledges.make_pledge(w.staff, person=w.p1, org=w.branch, text="承诺", due_on=D(2026, 3, 2))
     staff = _two_staff(w)
-    outcomes = _race({"community": lambda: pledges.record_fulfilment(staff["community"], pledge, fulfilled=True,
-                                                                     evidence="照片"),
-                      "street": lambda: pledges.record_fulfilment(staff["street"], pledge, fulfilled=False)})
+    outcomes = race({"community": lambda: pledges.record_fulfilment(staff["community"], pledge, fulfilled=True,
+                                                                   evidence="照片"),
+                    "street": lambda: pledges.record_fulfilment(staff["street"], pledge, fulfilled=False)},
+                   around=lambda: pw.on(D(2026, 3, 2)))
     assert list(outcomes.values()).count("ok") == 1, outcomes
     assert sum(isinstance(o, InvalidTransition) for o in outcomes.values()) == 1
     assert Pledge.objects.get().status in ("fulfilled", "unfulfilled")
