@@ -18,11 +18,12 @@ from django.utils import timezone
 from gridgov.assessment.services import tally, totals
 from gridgov.assessment.services.periods import Period
 from gridgov.assessment.services.recount import plain_sums
-from gridgov.cases.models import Dispatch, DispatchEnd, Status
+from gridgov.cases.actions import CaseAction
+from gridgov.cases.models import Dispatch, DispatchEnd, Status, TimelineEntry
 from gridgov.cases.services import dispatches, lifecycle, watch
 from gridgov.core import clock
 
-from .test_assessment_figures import agree_with_plain, expected
+from .test_assessment_figures import agree_with_plain, expected, gongan_staff
 from .test_cases_lifecycle import report
 
 SEP = Period("month", dt.date(2024, 9, 1))
@@ -142,10 +143,13 @@ def test_each_level_answers_for_its_own_dispatch(world, every_rate_counts):
 
 def test_the_timeline_rebuilds_the_records_the_lifecycle_wrote(world):
     case = escalated_twice(world)
-    dispatcher = world.users["district_dispatcher"]
+    dispatcher, gongan = world.users["district_dispatcher"], gongan_staff(world)
     other, master = report(world, "big", at=None), report(world, "big", at=None)  # the district's queue
     lifecycle.accept(dispatcher, other)
-    lifecycle.dispatch(dispatcher, other, lead=world.departments["chengguan"])
+    lifecycle.dispatch(dispatcher, other, lead=world.departments["chengguan"], assisting=[world.departments["gongan"]])
+    lifecycle.acknowledge(gongan, other)  # the assisting department's steps are its assignment's, not the dispatch's
+    lifecycle.return_case(gongan, other, "不属于本部门")
+    assert Dispatch.objects.get(case=other).acknowledged_at is None and not Dispatch.objects.get(case=other).end
     lifecycle.merge(dispatcher, other, master)  # a merged case's open dispatch is cancelled
     live = {c: records(c) for c in (case, other)}
     assert live[other][0][FIELDS.index("end")] == DispatchEnd.CANCELLED
@@ -156,9 +160,17 @@ def test_the_timeline_rebuilds_the_records_the_lifecycle_wrote(world):
                                      partial(Dispatch, case=c, district_code=c.district_code),
                                      dispatches.resolver(c.district_code))
         assert [tuple(getattr(r, f) for f in FIELDS) for r in replayed] == live[c]
-    # … and the data migration, from scratch, over every case.
+    # … and the data migration, from scratch, over every case — also for dispatches recorded before
+    # their entries carried the response limit (it gives the limit the category gives).
+    migration = importlib.import_module("gridgov.cases.migrations.0010_dispatch_from_timeline")
     Dispatch.objects.all().delete()
-    importlib.import_module("gridgov.cases.migrations.0010_dispatch_from_timeline").rebuild(apps, None)
+    migration.rebuild(apps, None)
+    assert {c: records(c) for c in (case, other)} == live
+    for entry in TimelineEntry.objects.filter(action=CaseAction.DISPATCH):
+        entry.data.pop("response_due")
+        TimelineEntry.objects.filter(pk=entry.pk).update(data=entry.data)
+    Dispatch.objects.all().delete()
+    migration.rebuild(apps, None)
     assert {c: records(c) for c in (case, other)} == live
 
 
