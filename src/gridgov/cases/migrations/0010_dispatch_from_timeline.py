@@ -1,9 +1,11 @@
 """The dispatch records of every case dispatched before they were kept, replayed from its timeline
-by the same rule the lifecycle now follows live (``services.dispatches.replay``).
+by the same rule the lifecycle now follows live (``services.dispatches.replay``), reading the
+timelines in one pass.
 
 Entries written before dispatches carried their response limit get the limit the case's category
 gives now, counted from the dispatch (``workdays.add_hours``, as ``deadlines.response_due`` does)."""
 from functools import partial
+from itertools import groupby
 
 from django.conf import settings
 from django.db import migrations
@@ -33,17 +35,24 @@ def rebuild(apps, schema_editor):
             return Target(grid_id=units.get(data["to_grid"]))
         return Target(department_id=departments.get((district_code, data["lead"])))
 
-    for case in Case.objects.filter(pk__in=dispatched.values("case")).select_related("category").iterator():
-        steps = [_step(e, case) for e in TimelineEntry.objects.filter(case=case).order_by("seq")]
-        Dispatch.objects.bulk_create(replay(
-            steps, partial(Dispatch, case=case, district_code=case.district_code),
-            partial(target, case.district_code)))
+    cases = {pk: (district, limit) for pk, district, limit in Case.objects.filter(
+        pk__in=dispatched.values("case")).values_list("pk", "district_code", "category__response_limit_hours")}
+    entries = TimelineEntry.objects.filter(case__in=dispatched.values("case")).order_by("case", "seq").iterator(chunk_size=5000)
+    batch = []
+    for case_id, timeline in groupby(entries, key=lambda e: e.case_id):
+        district, limit = cases[case_id]
+        batch += replay([_step(e, limit) for e in timeline],
+                        partial(Dispatch, case_id=case_id, district_code=district), partial(target, district))
+        if len(batch) >= 5000:
+            Dispatch.objects.bulk_create(batch)
+            batch = []
+    Dispatch.objects.bulk_create(batch)
 
 
-def _step(entry, case) -> Step:
+def _step(entry, response_limit_hours) -> Step:
     data = entry.data
     if entry.action == "dispatch" and "response_due" not in data:
-        data = {**data, "response_due": add_hours(entry.at, case.category.response_limit_hours).isoformat()}
+        data = {**data, "response_due": add_hours(entry.at, response_limit_hours).isoformat()}
     return Step(entry.action, entry.at, entry.actor_id, entry.from_status, entry.to_status, data)
 
 
