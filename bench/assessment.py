@@ -13,8 +13,9 @@ Steps (each prints its time):
 2. generate ``--cases`` cases over three years (2023-01-01 to 2025-12-31) with set-based SQL
    (``INSERT … SELECT … FROM generate_series`` with ``random()`` choices of micro-grid, category,
    fate, durations and ratings), department assignments for the cases resolved at the street or the
-   district (with returned lead assignments and assisting ones), and whistle calls (on time, late,
-   missed). The case table's secondary indexes are dropped during the load and rebuilt after it;
+   district (with returned lead assignments and assisting ones), the dispatch records (the latest
+   dispatch of every dispatched case and a returned one before it for the cases returned once), and
+   whistle calls (on time, late, missed). The case table's secondary indexes are dropped during the load and rebuilt after it;
    ``synchronous_commit`` is off and foreign-key triggers are skipped
    (``session_replication_role = replica``) — the rows are built consistent;
 3. build the tallies with one set-based ``INSERT … SELECT … GROUP BY`` per month of events (over
@@ -178,7 +179,7 @@ def lookup_tables(district: str) -> None:
 
 
 # -- step 2: cases ---------------------------------------------------------------------------------
-CASE_TABLES = ["cases_case", "cases_assignment", "cases_whistle", "cases_whistlecall"]
+CASE_TABLES = ["cases_case", "cases_assignment", "cases_dispatch", "cases_whistle", "cases_whistlecall"]
 
 
 def secondary_indexes(table: str) -> list[dict]:
@@ -216,7 +217,7 @@ def restore_indexes() -> None:
 
 def generate_cases(district: str, count: int) -> None:
     say("emptying the case tables")
-    run("TRUNCATE cases_case, cases_assignment, cases_whistle, cases_whistlecall, assessment_tally, "
+    run("TRUNCATE cases_case, cases_assignment, cases_dispatch, cases_whistle, cases_whistlecall, assessment_tally, "
         "assessment_monthtally, assessment_casetally RESTART IDENTITY CASCADE")
     restore_indexes()
     dropped = [entry for table in CASE_TABLES for entry in secondary_indexes(table)]
@@ -241,6 +242,8 @@ def generate_cases(district: str, count: int) -> None:
         say(f"  cases {done:>11,} / {count:,}  ({rate:,.0f}/s)")
     say("  department assignments")
     run(ASSIGNMENTS_SQL, {"departments": departments})
+    say("  dispatch records")
+    run(DISPATCHES_SQL)
     say("  whistles and calls")
     run(WHISTLES_SQL, {"dispatcher": dispatcher})
     run(CALLS_SQL, {"departments": departments})
@@ -265,7 +268,8 @@ def generate_cases(district: str, count: int) -> None:
 # 满意, 20 % 基本满意, 10 % 不满意 — a final 不满意 comes after a reopening).
 CASES_SQL = """
 INSERT INTO cases_case (
-    id, district_code, code, channel, external_id, contact_name, contact_phone, title, description, category_id,
+    id, district_code, code, channel, external_id, contact_name, contact_phone, contact_phone_hash, title, description,
+    category_id,
     address, unit_id, queue_id, status, status_before_suspension, level, handler_user_id, reported_by_id,
     reported_at, accepted_at, dispatched_at, acknowledged_at, handled_at, closed_at, response_due, resolution_due,
     extension_days, suspended_at, suspended_seconds, dispatch_count, ack_seconds, close_seconds, light,
@@ -274,7 +278,7 @@ INSERT INTO cases_case (
 SELECT
     f.i, %(district)s,
     %(district)s || to_char(f.reported_at AT TIME ZONE %(tz)s, 'YYYYMMDD') || lpad(f.i::text, 10, '0'),
-    CASE WHEN f.patrol THEN 'patrol' WHEN f.r_channel < 0.5 THEN 'hotline' ELSE 'app' END, '', '', '',
+    CASE WHEN f.patrol THEN 'patrol' WHEN f.r_channel < 0.5 THEN 'hotline' ELSE 'app' END, '', '', '', '',
     '压测案件', '', f.category_id, '', f.unit_id,
     CASE WHEN f.level = 'community' THEN f.community_id ELSE f.street_id END,
     f.status, CASE WHEN f.status = 'suspended' THEN 'accepted' ELSE '' END, f.level,
@@ -385,6 +389,31 @@ JOIN bench_departments d ON d.n = pick.n
 WHERE c.level IN ('street', 'district') AND c.status NOT IN ('reported', 'rejected', 'merged') AND a.wanted
 """
 
+# The dispatch records (cases.Dispatch): the latest dispatch of every dispatched case, to its
+# handler or to its active lead department, as the case row tells it (acknowledged, limit passed,
+# handled, reworked); and for the cases returned once, a returned dispatch before it (sent at the
+# acceptance, returned 30 minutes later, unacknowledged) to the same person or to the returned lead.
+DISPATCHES_SQL = """
+INSERT INTO cases_dispatch (case_id, district_code, seq, user_id, grid_id, department_id, sent_at, response_due,
+                            acknowledged_at, ack_seconds, response_missed, returned_at, handled_at, reworks, "end",
+                            ended_at)
+SELECT c.id, c.district_code, x.seq, c.handler_user_id, NULL,
+       (SELECT a.department_id FROM cases_assignment a WHERE a.case_id = c.id AND a.lead
+        AND (a.status = 'returned') = x.returned LIMIT 1),
+       x.sent_at, x.response_due, x.acknowledged_at, x.ack_seconds, x.missed,
+       CASE WHEN x.returned THEN x.sent_at + interval '30 minutes' END, x.handled_at, x.reworks,
+       CASE WHEN x.returned THEN 'returned' WHEN x.handled_at IS NOT NULL THEN 'handled' ELSE '' END,
+       CASE WHEN x.returned THEN x.sent_at + interval '30 minutes' ELSE x.handled_at END
+FROM cases_case c
+CROSS JOIN LATERAL (VALUES
+    (c.dispatch_count, false, c.dispatched_at, c.response_due, c.acknowledged_at,
+     CASE WHEN c.acknowledged_at IS NOT NULL THEN c.ack_seconds END, c.response_reminded, c.handled_at,
+     c.rework_count, c.dispatched_at IS NOT NULL),
+    (1, true, c.accepted_at, c.accepted_at + interval '2 hours', NULL, NULL, false, NULL, 0, c.return_count > 0)
+) AS x(seq, returned, sent_at, response_due, acknowledged_at, ack_seconds, missed, handled_at, reworks, wanted)
+WHERE c.status NOT IN ('reported', 'rejected', 'merged') AND x.wanted
+"""
+
 WHISTLES_SQL = """
 INSERT INTO cases_whistle (case_id, by_id, at, limit_minutes, note)
 SELECT id, %(dispatcher)s, accepted_at + interval '10 minutes', 30, '' FROM cases_case WHERE whistled
@@ -411,7 +440,7 @@ def tally_sql() -> str:
 
     A third formulation of measures.contributions, written independently of it and of recount.py:
     each case contributes rows (day of the event, unit code, category, department, worker, counts)
-    per group — report; and unless merged: acceptance cohort, latest dispatch, closure, rating,
+    per group — report; and unless merged: acceptance cohort, each dispatch record, closure, rating,
     whistle calls, lead assignments — which are summed by key. A group that would count nothing
     makes no row, so the table holds what the incremental path would hold.
 
@@ -441,7 +470,6 @@ def tally_sql() -> str:
         return f"{column} >= %(start)s AND {column} < %(end)s"
 
     live = "c.status <> 'merged'"
-    acked = "c.acknowledged_at IS NOT NULL"
     groups = [
         # (event time, condition, department, worker, counts)
         ("c.reported_at", "true", "0", "coalesce(c.reported_by_id, 0)",
@@ -451,15 +479,7 @@ def tally_sql() -> str:
           "decided": "(c.accepted_at IS NOT NULL OR c.status IN ('rejected', 'merged'))::int",
           "rejected": "(c.status = 'rejected')::int"}),
         ("c.accepted_at", live, "c.lead", "coalesce(c.handler_user_id, 0)",
-         {"accepted": "1", "closed": "(c.status = 'closed')::int", "dispatches": "c.dispatch_count",
-          "returns": "c.return_count", "reworks": "c.rework_count",
-          "handlings": "c.rework_count + (c.handled_at IS NOT NULL OR c.status = 'closed')::int"}),
-        ("c.dispatched_at", f"{live} AND ({acked} OR c.response_reminded)", "c.lead", "coalesce(c.handler_user_id, 0)",
-         {"response_due": "1",
-          "response_on_time": f"({acked} AND c.response_due IS NOT NULL AND c.acknowledged_at <= c.response_due)::int",
-          "acks": f"({acked} AND c.ack_seconds IS NOT NULL)::int",
-          "ack_seconds": f"CASE WHEN {acked} THEN coalesce(c.ack_seconds, 0) ELSE 0 END",
-          **{name: f"({acked})::int * {expr}" for name, expr in buckets("c.ack_seconds", ACK_BUCKETS).items()}}),
+         {"accepted": "1", "closed": "(c.status = 'closed')::int"}),
         ("c.closed_at", f"{live} AND c.status = 'closed'", "c.lead", "coalesce(c.handler_user_id, 0)",
          {"closures": "1", "closed_on_time": "coalesce(c.closed_on_time, false)::int",
           "reopened": "(c.reopen_count > 0)::int",
@@ -480,6 +500,21 @@ def tally_sql() -> str:
                    + " FROM cases_window c JOIN cases_whistle w ON w.case_id = c.id "
                      "JOIN cases_whistlecall k ON k.whistle_id = w.id "
                      f"WHERE {within('w.at')} AND {live} AND (k.reported_at IS NOT NULL OR k.missed)")
+    acked = "d.acknowledged_at IS NOT NULL"
+    sent = {"dispatches": "1", "returns": "(d.\"end\" = 'returned')::int", "reworks": "d.reworks",
+            "handlings": "d.reworks + (d.handled_at IS NOT NULL)::int",
+            "response_due": f"({acked} OR d.response_missed)::int",
+            "response_on_time": f"({acked} AND d.response_due IS NOT NULL "
+                                "AND d.acknowledged_at <= d.response_due)::int",
+            "acks": f"({acked} AND d.ack_seconds IS NOT NULL)::int",
+            "ack_seconds": f"CASE WHEN {acked} THEN coalesce(d.ack_seconds, 0) ELSE 0 END",
+            **{name: f"({acked})::int * {expr}" for name, expr in buckets("d.ack_seconds", ACK_BUCKETS).items()}}
+    # each dispatch for its own target; nobody when the target reported the case
+    selects.append(f"SELECT {day('d.sent_at')}, c.unit_code, c.category_id, coalesce(d.department_id, 0), "
+                   "coalesce(CASE WHEN d.user_id = c.reported_by_id THEN NULL ELSE d.user_id END, 0), "
+                   + ", ".join(sent.get(m, "0") for m in MEASURES)
+                   + " FROM cases_window c JOIN cases_dispatch d ON d.case_id = c.id "
+                     f"WHERE {within('d.sent_at')} AND {live}")
     leads = {"lead_assignments": "1", "lead_returns": "(a.status = 'returned')::int"}
     selects.append(f"SELECT {day('a.dispatched_at')}, c.unit_code, c.category_id, a.department_id, 0, "
                    + ", ".join(leads.get(m, "0") for m in MEASURES)

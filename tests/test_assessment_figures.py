@@ -221,7 +221,7 @@ def test_closure_on_time_levels_rework_returns_and_close_times_for_a_street(worl
         clock.set(t(10, 11, 9, 10))
         L.return_case(worker, k5, "不在本网格")  # 退单
         clock.set(t(10, 11, 9, 20))
-        L.dispatch(staff, k5, to_user=worker)  # the latest dispatch: respond by 11:20
+        L.dispatch(staff, k5, to_user=worker)  # its second dispatch: respond by 11:20
         clock.set(t(10, 11, 9, 30))
         L.reject(staff, k7, "duplicate")
         clock.set(t(10, 11, 10))
@@ -229,7 +229,7 @@ def test_closure_on_time_levels_rework_returns_and_close_times_for_a_street(worl
         clock.set(t(10, 11, 11))
         L.acknowledge(chengguan_staff, k6)  # 1 h
         clock.set(t(10, 11, 12))
-        L.acknowledge(worker, k5)  # 2 h 40 min after the latest dispatch: late
+        L.acknowledge(worker, k5)  # 2 h 40 min after its second dispatch: late
         clock.set(t(10, 11, 15))
         L.handle(chengguan_staff, k6, "已拆除")  # 6 h after the report, on time
 
@@ -246,13 +246,14 @@ def test_closure_on_time_levels_rework_returns_and_close_times_for_a_street(worl
     k2.refresh_from_db()
     assert (k2.closed_on_time, k2.close_seconds) == (False, 48 * 3600)
     # October, street A (every case is located in grid A1-1):
-    # response (latest dispatch made in October): k1, k2 0.5 h, k3 1 h, k4 0 h, k6 1 h on time; k5
-    #   2 h 40 min late → 5 of 6 = 83.3 (k0 was dispatched in September).
+    # response (dispatches made in October): k1, k2 0.5 h, k3 1 h, k4 0 h, k6 1 h on time; k5's
+    #   second 2 h 40 min late → 5 of 6 = 83.3 (k5's first was returned unacknowledged within its
+    #   limit: not due; k0 was dispatched in September).
     #   mean (0.5 + 0.5 + 1 + 0 + 2.6667 + 1) / 6 = 5.6667 / 6 = 0.94 h;
     #   P90: b0 = 5, b2 = 1 (2.67 h); rank 5.4 reached in b2 after 5: 2 + 2 × 0.4 / 1 = 2.8 h.
     # closure (accepted in October: k1–k6 = 6; closed now: all but k5 = 5) → 83.3.
     # on time (closed in October: k0, k1, k2, k3, k4, k6 = 6; only k2 late) → 5 / 6 = 83.3.
-    # returns / dispatches of October's acceptances: 1 / (1 + 1 + 1 + 1 + 2 + 1) = 1 / 7 = 14.3.
+    # returns / dispatches made in October: 1 / (1 + 1 + 1 + 1 + 2 + 1) = 1 / 7 = 14.3.
     # reworks / handlings: 1 / (k1 1 + k2 2 + k3 1 + k4 1 + k6 1) = 1 / 6 = 16.7.
     # valid reports: 7 decided (k1–k7), 1 rejected → 6 / 7 = 85.7.
     # reopened 0 / 6 = 0.0.
@@ -368,11 +369,11 @@ def test_satisfaction_counts_the_rating_after_a_reopening(world):
     # rated: s1, s2, s3 (final 不满意), s4 (满意 replaces the 不满意 that reopened it) = 4; satisfied:
     # s1 (满意), s2 (基本满意), s4 → 3 of 4 = 75.0. (Counting the reopening ratings too would give 3 of 6.)
     # closures: 5, each case once at its latest closure; reopened s3, s4 → 2 / 5 = 40.0.
-    # response: 5 latest dispatches, each acknowledged after 10 min → 100.0; mean 10 min = 0.17 h;
-    #   P90: all 5 in b0 → 0 + 1 × 4.5 / 5 = 0.9 h.
+    # response: 7 dispatches (s3, s4 dispatched again after the reopening), each acknowledged after
+    #   10 min → 100.0; mean 10 min = 0.17 h; P90: all 7 in b0 → 0 + 1 × 6.3 / 7 = 0.9 h.
     # close: s1, s2, s5 30 min; s3, s4 2 h from the report → (1.5 + 4) / 5 = 1.1 h;
     #   P90: b0 = 3, b1 = 2; rank 4.5 reached in b1 after 3: 1 + 1 × 1.5 / 2 = 1.75 h.
-    # returns: none of 7 dispatches (s3, s4 dispatched twice) → 0.0; rework: 0 of 5 handlings → 0.0.
+    # returns: none of 7 dispatches → 0.0; rework: 0 of 7 handlings (one per dispatch) → 0.0.
     values = dict(response_rate=100.0, closure_rate=100.0, on_time_rate=100.0, satisfaction_rate=75.0,
                   return_rate=0.0, rework_rate=0.0, reopen_rate=40.0, within_grid=100.0, within_community=100.0,
                   within_street=100.0, ack_mean_hours=0.17, ack_p90_hours=0.9, close_mean_hours=1.1,
@@ -462,8 +463,9 @@ def test_department_figures_lead_returns_and_whistle_report_ins(world):
         L.dispatch(dispatcher, d5, lead=chengguan)  # not acknowledged, but no one has seen its limit pass
 
     # 城管 (chengguan), November — counts carrying it:
-    # response: latest dispatches led by it: d1 on time, d2 late, d3 limit passed → 1 / 3 = 33.3 (d5 is
-    #   not due: the worker has not recorded its limit passing);
+    # response: its dispatches as the lead: d1 on time, d2's second late, d3's second limit passed →
+    #   1 / 3 = 33.3 (d3's first was returned unacknowledged within its limit and d5 has not had its
+    #   limit passing recorded by the worker: neither is due);
     #   acks 1 h and 3 h → mean 2.0; P90 b0 = 1, b2 = 1; rank 1.8 in b2 after 1 → 2 + 2 × 0.8 = 3.6.
     # closure: d1, d2, d3, d5 accepted with it leading, d1 and d2 closed → 50.0; both on time → 100.0.
     # satisfaction: d1 基本满意 → 1 / 1 = 100.0.

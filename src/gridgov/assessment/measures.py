@@ -1,23 +1,26 @@
 """What each case contributes to the assessment tallies.
 
-A case's contribution is a function of its current row, its lead department assignments and its
-whistle calls: a dict from a *key* — (day, unit code, category, department, worker) — to counts.
-Each group of counts is attributed to the day of the event it measures and to whoever is
-responsible for it (see docs/assessment.md for every definition):
+A case's contribution is a function of its current row, its dispatch records, its lead department
+assignments and its whistle calls: a dict from a *key* — (day, unit code, category, department,
+worker) — to counts. Each group of counts is attributed to the day of the event it measures and to
+whoever is responsible for it (see docs/assessment.md for every definition):
 
 * report quality (day of report, worker = who reported it): reported, decided (accepted, rejected or
   merged), rejected;
-* the acceptance cohort (day of acceptance): accepted, closed, dispatches, returns, handlings, reworks;
-* the latest dispatch (day of dispatch): response_due, response_on_time, acks, ack_seconds, ack_h*;
+* the acceptance cohort (day of acceptance): accepted, closed;
+* each dispatch (day it was sent, charged to its own target — the person, or the grid's worker who
+  acknowledged it, and the lead department): dispatches, returns, handlings, reworks, response_due,
+  response_on_time, acks, ack_seconds, ack_h*;
 * closure (day of closure): closures, closed_on_time, reopened, at_* levels, close_seconds, close_h*;
 * rating (day of rating): rated, satisfied;
 * whistle calls (day of the whistle, department called): calls_due, calls_on_time;
 * lead department assignments (day of that dispatch, that department): lead_assignments, lead_returns.
 
-Case-level groups other than the report carry the case's current lead department and its handler
-— unless the handler reported the case themselves (a patrol find, often closed on the spot): then no
-worker, so nobody is graded on work they chose, handled and closed alone; the case still counts for
-its unit and department, and for the reporter's report quality. A merged duplicate counts only as a
+The case-level groups after the report carry the case's current lead department and its handler
+(a dispatch carries its own target) — unless the handler (the target) reported the case themselves
+(a patrol find, often closed on the spot): then no worker, so nobody is graded on work they chose,
+handled and closed alone; the case still counts for its unit and department, and for the
+reporter's report quality. A merged duplicate counts only as a
 report: its handling is its master's.
 
 The tallies are kept by adding the difference between a case's new and previous contribution
@@ -28,7 +31,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
-from gridgov.cases.models import AssignmentStatus, Rating, Status
+from gridgov.cases.models import AssignmentStatus, DispatchEnd, Rating, Status
 
 #: Upper bounds (working hours) of the duration histogram buckets; the last bucket is open.
 BUCKET_HOURS = [1, 2, 4, 8, 24, 48, 72, 120, 240, 480, 720]
@@ -73,10 +76,12 @@ def lead_department_id(assignments) -> int:
     return 0
 
 
-def contributions(case, assignments=None, calls=None) -> dict[Key, dict[str, int]]:
-    """The case's counts by key. ``assignments`` and ``calls`` are read when not given."""
+def contributions(case, assignments=None, calls=None, dispatches=None) -> dict[Key, dict[str, int]]:
+    """The case's counts by key. ``assignments``, ``calls`` and ``dispatches`` are read when not given."""
     if assignments is None:  # only a dispatched case can have department assignments
         assignments = list(case.assignments.all()) if case.dispatch_count else []
+    if dispatches is None:
+        dispatches = list(case.dispatches.all()) if case.dispatch_count else []
     if calls is None:
         calls = list(case.whistles.values_list("at", "calls__department", "calls__reported_at", "calls__late",
                                                "calls__missed")) if case.whistled else []
@@ -98,17 +103,9 @@ def contributions(case, assignments=None, calls=None) -> dict[Key, dict[str, int
     department, worker = lead_department_id(assignments), credited_handler(case)
     closed = case.status == Status.CLOSED
     if case.accepted_at:
-        handled = case.handled_at is not None or closed
-        add(case.accepted_at, department, worker, accepted=1, closed=closed, dispatches=case.dispatch_count,
-            returns=case.return_count, handlings=case.rework_count + handled, reworks=case.rework_count)
-    if case.dispatched_at:
-        acked = case.acknowledged_at is not None
-        counts = {"response_due": acked or case.response_reminded,
-                  "response_on_time": acked and case.response_due is not None
-                  and case.acknowledged_at <= case.response_due}
-        if acked and case.ack_seconds is not None:
-            counts.update(acks=1, ack_seconds=case.ack_seconds, **{ACK_BUCKETS[bucket(case.ack_seconds)]: 1})
-        add(case.dispatched_at, department, worker, **counts)
+        add(case.accepted_at, department, worker, accepted=1, closed=closed)
+    for d in dispatches:
+        add(d.sent_at, d.department_id, credited(case, d.user_id), **dispatch_counts(d))
     if closed and case.closed_at:
         counts = {"closures": 1, "closed_on_time": bool(case.closed_on_time), "reopened": case.reopen_count > 0,
                   LEVEL_MEASURES[case.level]: 1}
@@ -128,9 +125,28 @@ def contributions(case, assignments=None, calls=None) -> dict[Key, dict[str, int
     return _clean(out)
 
 
+def dispatch_counts(d) -> dict[str, int]:
+    """What one dispatch counts for its target: itself, its return, its handlings (each rework and
+    the handling that stood), and its response — due once acknowledged or once its limit passed
+    unacknowledged, on time when acknowledged by the limit — with the time it took."""
+    acked = d.acknowledged_at is not None
+    counts = {"dispatches": 1, "returns": d.end == DispatchEnd.RETURNED, "reworks": d.reworks,
+              "handlings": d.reworks + (d.handled_at is not None),
+              "response_due": acked or d.response_missed,
+              "response_on_time": acked and d.response_due is not None and d.acknowledged_at <= d.response_due}
+    if acked and d.ack_seconds is not None:
+        counts.update(acks=1, ack_seconds=d.ack_seconds, **{ACK_BUCKETS[bucket(d.ack_seconds)]: 1})
+    return counts
+
+
+def credited(case, user_id: int | None) -> int | None:
+    """Whom work on the case counts for: ``user_id``, unless they reported the case themselves."""
+    return None if user_id == case.reported_by_id else user_id
+
+
 def credited_handler(case) -> int | None:
-    """Who a case's handling counts for: its handler, unless they reported it themselves."""
-    return None if case.handler_user_id == case.reported_by_id else case.handler_user_id
+    """Who a case's acceptance, closure and rating count for: its handler, unless they reported it."""
+    return credited(case, case.handler_user_id)
 
 
 def _clean(out) -> dict[Key, dict[str, int]]:

@@ -260,6 +260,52 @@ class Assignment(models.Model):
         verbose_name_plural = _("department assignments")
 
 
+class DispatchEnd(models.TextChoices):
+    """Why a dispatch stopped being its target's: the target handled it (a failed verification
+    takes that back), returned it, escalated it, or the case was merged away from them."""
+
+    HANDLED = "handled", _("Handled")
+    RETURNED = "returned", _("Returned")
+    ESCALATED = "escalated", _("Escalated")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Dispatch(models.Model):
+    """One dispatch of a case (派遣) and what its target did with it: the record the assessment
+    charges each target's response, returns, handlings and reworks to, so that a handler answers
+    for their own dispatch and not for an earlier or a later one. Written only by
+    ``services.dispatches`` from the case's timeline steps, live or replayed."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="dispatches", verbose_name=_("case"))
+    district_code = models.CharField(_("district code"), max_length=6)
+    seq = models.PositiveSmallIntegerField(_("number"), help_text=_("1 for the case's first dispatch, and so on."))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("person"),
+                             help_text=_("The person dispatched to, or the grid's worker who acknowledged it."))
+    grid = models.ForeignKey("structure.Unit", models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("grid"))
+    department = models.ForeignKey("structure.Department", models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("lead department"))
+    sent_at = models.DateTimeField(_("dispatched at"))
+    response_due = models.DateTimeField(_("response due"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    ack_seconds = models.PositiveIntegerField(_("working seconds to acknowledge"), null=True, blank=True)
+    response_missed = models.BooleanField(_("response limit missed"), default=False,
+                                          help_text=_("Its response limit passed before it was acknowledged."))
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    reworks = models.PositiveSmallIntegerField(_("rework"), default=0)
+    end = models.CharField(_("ended"), max_length=10, choices=DispatchEnd.choices, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", "seq"]
+        verbose_name = _("dispatch record")
+        verbose_name_plural = _("dispatch records")
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="one_dispatch_per_number")]
+        indexes = [models.Index(fields=["district_code", "sent_at"], name="dispatch_district_sent")]
+
+
 class ExtensionRequest(models.Model):
     case = models.ForeignKey(Case, models.CASCADE, related_name="extensions", verbose_name=_("case"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")

@@ -9,7 +9,7 @@ from django.db.models import Case as DbCase
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr
 
-from gridgov.cases.models import Assignment, AssignmentStatus, Case, Status, WhistleCall
+from gridgov.cases.models import Assignment, AssignmentStatus, Case, Dispatch, DispatchEnd, Status, WhistleCall
 from gridgov.structure.codes import KIND_LENGTHS, subtree_q
 
 from ..measures import ACK_BUCKETS, BUCKET_HOURS, CLOSE_BUCKETS, LEVEL_MEASURES, MEASURES, SATISFIED
@@ -45,19 +45,9 @@ def _lead_department():
 
 def _case_groups() -> list[tuple[str, Q, dict]]:
     """(time field, extra filter, aggregates) for each group of case-level counts."""
-    acked = Q(acknowledged_at__isnull=False)
     closed = Q(status=Status.CLOSED)
     return [
-        ("accepted_at", Q(), {
-            "accepted": _count(), "closed": _count(closed), "dispatches": _sum("dispatch_count"),
-            "returns": _sum("return_count"), "reworks": _sum("rework_count"),
-            "handlings": _sum("rework_count") + _count(Q(handled_at__isnull=False) | closed)}),
-        ("dispatched_at", Q(), {
-            "response_due": _count(acked | Q(response_reminded=True)),
-            "response_on_time": _count(acked & Q(response_due__isnull=False)
-                                       & Q(acknowledged_at__lte=F("response_due"))),
-            "acks": _count(acked & Q(ack_seconds__isnull=False)),
-            "ack_seconds": _sum("ack_seconds", acked), **_buckets("ack_seconds", ACK_BUCKETS)}),
+        ("accepted_at", Q(), {"accepted": _count(), "closed": _count(closed)}),
         ("closed_at", closed, {
             "closures": _count(), "closed_on_time": _count(Q(closed_on_time=True)),
             "reopened": _count(Q(reopen_count__gt=0)),
@@ -65,6 +55,24 @@ def _case_groups() -> list[tuple[str, Q, dict]]:
             "close_seconds": _sum("close_seconds"), **_buckets("close_seconds", CLOSE_BUCKETS)}),
         ("rated_at", ~Q(rating=""), {"rated": _count(), "satisfied": _count(Q(rating__in=SATISFIED))}),
     ]
+
+
+def _dispatch_aggregates() -> dict:
+    """Each dispatch's counts (``measures.dispatch_counts``) summed over dispatch records."""
+    acked = Q(acknowledged_at__isnull=False)
+    return {
+        "dispatches": _count(), "returns": _count(Q(end=DispatchEnd.RETURNED)), "reworks": _sum("reworks"),
+        "handlings": _sum("reworks") + _count(Q(handled_at__isnull=False)),
+        "response_due": _count(acked | Q(response_missed=True)),
+        "response_on_time": _count(acked & Q(response_due__isnull=False) & Q(acknowledged_at__lte=F("response_due"))),
+        "acks": _count(acked & Q(ack_seconds__isnull=False)),
+        "ack_seconds": _sum("ack_seconds", acked), **_buckets("ack_seconds", ACK_BUCKETS)}
+
+
+def _credited(user_field: str, reporter_field: str):
+    """``user_field``, or nobody when that user reported the case (``measures.credited``)."""
+    return DbCase(When(**{user_field: F(reporter_field)}, then=Value(None, output_field=IntegerField())),
+                  default=F(user_field), output_field=IntegerField())
 
 
 def plain_sums(district_code: str, period: Period, subject: Subject = Subject(), by: str | None = None) -> dict:
@@ -95,9 +103,8 @@ def plain_sums(district_code: str, period: Period, subject: Subject = Subject(),
                  "rejected": _count(Q(status=Status.REJECTED))})
 
     # The handler is credited only with cases someone else reported (``measures.credited_handler``).
-    credited = DbCase(When(handler_user_id=F("reported_by_id"), then=Value(None, output_field=IntegerField())),
-                      default=F("handler_user_id"), output_field=IntegerField())
-    handled = cases.exclude(status=Status.MERGED).annotate(lead_department=_lead_department(), credited=credited)
+    handled = cases.exclude(status=Status.MERGED).annotate(lead_department=_lead_department(),
+                                                           credited=_credited("handler_user_id", "reported_by_id"))
     if subject.department:
         handled = handled.filter(lead_department=subject.department)
     if subject.worker:
@@ -105,6 +112,18 @@ def plain_sums(district_code: str, period: Period, subject: Subject = Subject(),
     for field, extra, aggregates in _case_groups():
         rows = handled.filter(extra, **{f"{field}__gte": start, f"{field}__lt": end})
         collect(rows, key_for("credited", F("lead_department")), aggregates)
+
+    # Each dispatch: charged to its own target (its person or acknowledging worker, its department).
+    sent = Dispatch.objects.filter(case__in=cases.exclude(status=Status.MERGED).values("pk"),
+                                   sent_at__gte=start, sent_at__lt=end) \
+        .annotate(credited=_credited("user_id", "case__reported_by_id"), unit_code=F("case__unit__code"))
+    if subject.department:
+        sent = sent.filter(department_id=subject.department)
+    if subject.worker:
+        sent = sent.filter(credited=subject.worker)
+    dispatch_unit_key = Substr("unit_code", 1, KIND_LENGTHS[by]) if by in KIND_LENGTHS else None
+    collect(sent, {None: None, "department": Coalesce("department_id", 0),
+                   "worker": Coalesce("credited", 0)}.get(by, dispatch_unit_key), _dispatch_aggregates())
 
     if not subject.worker:
         _assignment_and_call_sums(cases, subject, start, end, by, unit_key, out)

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from gridgov.cases.models import Assignment, Case, WhistleCall
+from gridgov.cases.models import Assignment, Case, Dispatch, WhistleCall
 
 from ..measures import Key, contributions
 from ..models import CaseTally, MonthTally, Tally
@@ -129,15 +129,17 @@ def rebuild(district_code: str, progress=None, chunk: int = 2000) -> int:
             break
         last = batch[-1].pk
         ids = [c.pk for c in batch]
-        assignments, calls = defaultdict(list), defaultdict(list)
+        assignments, calls, dispatches = defaultdict(list), defaultdict(list), defaultdict(list)
         for a in Assignment.objects.filter(case__in=ids):
             assignments[a.case_id].append(a)
+        for d in Dispatch.objects.filter(case__in=ids):
+            dispatches[d.case_id].append(d)
         for row in WhistleCall.objects.filter(whistle__case__in=ids).values_list(
                 "whistle__case", "whistle__at", "department", "reported_at", "late", "missed"):
             calls[row[0]].append(row[1:])
         facts = []
         for case in batch:
-            rows = contributions(case, assignments[case.pk], calls[case.pk])
+            rows = contributions(case, assignments[case.pk], calls[case.pk], dispatches[case.pk])
             for key, counts in rows.items():
                 for m, n in counts.items():
                     sums[key][m] += n

@@ -23,7 +23,7 @@ from gridgov.workdays.services import working_time_between
 from .. import actions
 from ..actions import CaseAction
 from ..models import Assignment, AssignmentStatus, Case, ExtensionRequest, Level, Rating, Status
-from . import actors, deadlines
+from . import actors, deadlines, dispatches
 from .photos import attach
 
 REJECT_REASONS = {"duplicate": _("duplicate"), "out_of_scope": _("out of scope"), "invalid": _("invalid")}
@@ -45,9 +45,13 @@ def require_status(case, *allowed) -> None:
 
 
 def record(case, actor, action: str, *, from_status=None, now=None, note: str = "", data: dict | None = None):
-    """Append the timeline entry; the journal tells the listeners (aggregates now, inbox on commit)."""
-    return journal.append(case, actor, action, from_status=case.status if from_status is None else from_status,
-                          to_status=case.status, at=now or clock.now(), note=note, data=data)
+    """Bring the case's dispatch records up to the step, then append the timeline entry; the journal
+    tells the listeners (aggregates now, inbox on commit)."""
+    from_status = case.status if from_status is None else from_status
+    now = now or clock.now()
+    dispatches.follow(case, actor, action, from_status=from_status, at=now, data=data or {})
+    return journal.append(case, actor, action, from_status=from_status, to_status=case.status, at=now, note=note,
+                          data=data)
 
 
 def move(case, actor, action: str, to_status: str, *, now=None, note: str = "", data: dict | None = None):
@@ -155,6 +159,7 @@ def dispatch(actor, case, *, to_user=None, to_grid: Unit | None = None, lead: De
     case.dispatch_count += 1
     case.response_due = deadlines.response_due(case, now)
     case.response_reminded = False
+    data["response_due"] = case.response_due.isoformat()
     move(case, actor, CaseAction.DISPATCH, Status.DISPATCHED, now=now, note=note, data=data)
 
 
