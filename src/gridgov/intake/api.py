@@ -112,6 +112,7 @@ class SimilarOut(Schema):
     unit_name: str = Field(description="Where: the unit for staff, the grid in the public form.")
     reported_on: dt.date
     full: bool = Field(description="False: the public form, without title, distance, similarity and score.")
+    own: bool = Field(False, description="Your own report, or one you already follow: not to join.")
     title: str | None = None
     distance_m: int | None = Field(None, description="Null when matched by grid (no coordinates on one side).")
     similarity: float | None = None
@@ -190,7 +191,7 @@ def _case(case: Case) -> dict:
 def _similar(offers) -> list[dict]:
     return [{"code": offer.code, "status": offer.status, "category": offer.category.code,
              "category_name": offer.category.plain_name, "unit_name": offer.place, "reported_on": offer.reported_on,
-             "full": offer.full, "title": offer.title, "distance_m": offer.distance_m, "similarity": offer.similarity,
+             "full": offer.full, "own": offer.own, "title": offer.title, "distance_m": offer.distance_m, "similarity": offer.similarity,
              "score": offer.score} for offer in offers]
 
 
