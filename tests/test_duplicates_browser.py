@@ -88,3 +88,43 @@ def test_a_grid_worker_opens_and_takes_over_an_already_reported_case_on_a_phone(
     own = resident.locator(f"[data-similar-case='{rubbish.code}']")
     assert own.locator("[data-own-report]").count() == 1 and own.locator("[data-join]").count() == 0
     shot(resident, "own-report-phone")
+
+
+@pytest.mark.browser
+def test_a_merge_is_confirmed_undone_and_followed_on_my_cases(sign_in, live_server, live_world):
+    """The dispatcher's one tap on “merge into that one” shows both cases first; the resident whose
+    report was merged sees the master's progress on My cases; the merge is undone."""
+    master = filing.report(district=live_world.units["district"], channel="patrol", title="3栋楼顶有人违章搭建彩钢棚",
+                           category=live_world.categories["big"], lat=IN_A1_1[0], lng=IN_A1_1[1],
+                           reported_by=live_world.users["grid_worker"])
+    duplicate = filing.report(district=live_world.units["district"], channel="app", title="3栋楼顶违章搭建了彩钢棚",
+                              category=live_world.categories["big"], lat=IN_A1_1[0] + 0.0004, lng=IN_A1_1[1],
+                              reporter=live_world.persons[0], reported_by=live_world.users["resident"])
+
+    dispatcher = sign_in("street_dispatcher", PHONE)
+    dispatcher.goto(f"{live_server.url}/cases/{duplicate.code}/")
+    dispatcher.locator(f"[data-merge-into='{master.code}']").click()  # the one tap asks first
+    confirm = dispatcher.locator("[data-merge-confirm]")
+    confirm.wait_for()
+    assert master.code in confirm.inner_text() and duplicate.code in confirm.inner_text()
+    assert Case.objects.get(pk=duplicate.pk).status == Status.REPORTED
+    confirm.scroll_into_view_if_needed()
+    shot(dispatcher, "merge-confirm-phone")
+    dispatcher.locator("button[data-confirm-merge]").click()
+    dispatcher.locator(".gg-status-merged").first.wait_for()
+    assert Case.objects.get(pk=duplicate.pk).merged_into == master
+
+    resident = sign_in("resident", PHONE)
+    resident.goto(f"{live_server.url}/cases/mine/")
+    followed = resident.locator(f"[data-case='{duplicate.code}'] [data-master='{master.code}']")
+    followed.wait_for()
+    assert "3栋楼顶有人违章搭建彩钢棚" not in resident.inner_text("main")  # never the master's title
+    shot(resident, "my-cases-merged-phone")
+
+    dispatcher.locator("button[data-action='unmerge']").click()
+    dispatcher.locator(f"#act-{duplicate.pk}-unmerge.show").wait_for()
+    dispatcher.locator(f"#act-{duplicate.pk}-unmerge button[type=submit]").click()
+    dispatcher.locator("[data-master]").wait_for(state="detached")  # no longer handled as one
+    assert dispatcher.locator(f"[data-similar-cases] [data-merge-into='{master.code}']").count() == 1  # offered again
+    assert Case.objects.get(pk=duplicate.pk).merged_into is None
+    shot(dispatcher, "unmerged-phone")

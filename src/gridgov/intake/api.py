@@ -260,8 +260,10 @@ def similar_to_case(request, code: CaseCode):
 @router.post("/cases/{code}/join", response={201: JoinOut, **errors(400, 401, 403, 404, 409, 422)})
 def join(request, code: CaseCode, body: JoinIn):
     """“Me too”: instead of filing a new case, follow an open case of the same problem where you are
-    (as ``/similar`` offers it): you are told of its progress and see it in its public form (``GET
-    /api/v1/cases/{master}/progress``); rating it stays with its reporter."""
+    (as ``/similar`` offers it; a grid worker's report is their observation on it): you are told of
+    its progress and see it in its public form (``GET /api/v1/cases/{master}/progress``); rating it
+    stays with its reporter, and once it is closed you rate your own report (``case``). Your own
+    report, or one you already follow, is refused (400)."""
     _both_or_neither(body.lat, body.lng)
     master = duplicates.joinable(request.user, code)
     case = duplicates.join(request.user, master, title=body.title, description=body.description, lat=body.lat,
