@@ -17,6 +17,7 @@ from gridgov.cases.actions import CaseAction
 from gridgov.cases.models import AssignmentStatus, Case, Status
 from gridgov.cases.services import following, lifecycle
 from gridgov.cases.services.available import available_actions
+from gridgov.cases.views import present
 from gridgov.core import clock, journal
 from gridgov.core.errors import InvalidTransition, NotFound
 from gridgov.intake.duplicates import join, similar_for_report
@@ -133,6 +134,8 @@ def test_a_merge_is_undone_back_to_where_it_was(world):
     last = master.timeline.order_by("-seq").first()
     assert (last.action, last.data) == (CaseAction.UNMERGED_OUT, {"case": duplicate.code})
     assert journal.verify(back) and journal.verify(master)
+    rows = present.timeline_rows(back, for_reporter=False)
+    assert master.code in rows[-1]["detail"]  # the step says which case it left
     with pytest.raises(InvalidTransition):
         lifecycle.unmerge(dispatcher, back)  # not merged any more
 
