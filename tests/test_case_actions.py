@@ -141,6 +141,7 @@ def _calls(world, other, root):
         CaseAction.SUSPEND: lambda case: lifecycle.suspend(root, case, "等待法院"),
         CaseAction.RESUME: lambda case: lifecycle.resume(root, case),
         CaseAction.MERGE: lambda case: lifecycle.merge(root, case, other),
+        CaseAction.UNMERGE: lambda case: lifecycle.unmerge(root, case),
         CaseAction.RATE: lambda case: lifecycle.rate(root, case, "satisfied"),
         CaseAction.SUPERVISE: lambda case: lifecycle.supervise(root, case, "尽快处理"),
         CaseAction.WHISTLE: lambda case: whistles.whistle(root, case, [chengguan]),
@@ -201,6 +202,8 @@ def rules_before_the_registry(user, case) -> list[str]:
         found += queue_actions.get(case.status, [])
         if case.status in suspendable:
             found += ["suspend", "merge"]
+        if case.status == Status.MERGED and lifecycle.merge_undoable(case):
+            found.append("unmerge")  # issue 17, item 7: added after the registry
         if case.status == Status.SUSPENDED:
             found.append("resume")
         if case.status == Status.ACKNOWLEDGED and case.extensions.filter(granted__isnull=True).exists():

@@ -12,6 +12,8 @@ from gridgov.accounts.models import ApiToken, Role, RoleAssignment
 from gridgov.accounts.scope import visible
 from gridgov.cases.models import Case, Status
 from gridgov.cases.services import filing, following, lifecycle
+from gridgov.catalogue.models import Category
+from gridgov.catalogue.services import related_categories
 from gridgov.core import clock
 from gridgov.core.errors import NotFound
 from gridgov.core.geo import bounding_box, distance_m
@@ -70,10 +72,20 @@ def test_a_nearby_recent_similar_case_of_the_same_category_is_offered(world):
     assert 90 < case.distance_m < 110 and 0.3 <= case.text_similarity <= 1 and 0 < score <= case.text_similarity
 
 
+def other_class(world):
+    """A category of another top-level class (98, not the test categories' 99)."""
+    top = Category.objects.create(code="98", name="另一大类", plain_name="另一", handling_level="grid",
+                                  lead_department="chengguan", response_limit_hours=2, resolution_limit_days=1)
+    world.categories["other"] = Category.objects.create(
+        code="9801", name="违法建设其他", plain_name="违建其他", parent=top, handling_level="grid",
+        lead_department="chengguan", response_limit_hours=2, resolution_limit_days=1)
+
+
 def test_far_other_category_old_dissimilar_or_closed_cases_are_not_offered(world):
     master = report(world)
+    other_class(world)
     assert offered(world, place=IN_A1_2) == []  # about 12 km away
-    assert offered(world, category="community") == []  # another category
+    assert offered(world, category="other") == []  # a category of another class
     assert offered(world, text="路灯坏了晚上很黑") == []  # another problem
     assert offered(world, place=None) == []  # no place given at all
     assert offered(world, place=(IN_A1_1[0] + 0.004, IN_A1_1[1])) == []  # 445 m: beyond the 300 m radius
@@ -81,6 +93,18 @@ def test_far_other_category_old_dissimilar_or_closed_cases_are_not_offered(world
     assert offered(world, at=clock.now() + dt.timedelta(hours=73)) == []  # older than the 72-hour window
     Case.objects.filter(pk=master.pk).update(status=Status.CLOSED)
     assert offered(world) == []
+
+
+def test_a_related_category_with_the_same_parent_counts_as_the_same_problem(world):
+    # Issue 17, item 2/7: “already reported” needed the very same category, so a resident choosing
+    # 邻里纠纷 never saw the 违法建设 case of the same roof. Siblings under one parent now match.
+    master = report(world)  # 9903 违法建设, under 99
+    other_class(world)
+    assert offered(world, category="community") == [master]  # 9904, the same parent
+    assert offered(world, category="small") == [master]
+    assert offered(world, category="other") == []  # 9801, under 98
+    top = world.categories["other"].parent  # a top-level class has no siblings: only itself
+    assert list(related_categories(top)) == [top]
 
 
 def test_the_district_settings_decide(world):
@@ -139,7 +163,7 @@ def test_joining_needs_a_similar_open_case_near_the_resident(world, resident2):
     with pytest.raises(ValidationError):
         join(resident2, master, title="路灯坏了晚上很黑", lat=NEAR[0], lng=NEAR[1])  # another problem
     with pytest.raises(PermissionDenied):
-        join(world.users["grid_worker"], master, lat=NEAR[0], lng=NEAR[1])  # no resident record
+        join(world.users["street_dispatcher"], master, lat=NEAR[0], lng=NEAR[1])  # files no reports
     # Without coordinates the resident's home (micro-grid A1-1-2, in the master's grid) is the place.
     assert join(resident2, master).merged_into == master
     assert not Case.objects.filter(merged_into__isnull=True, reporter=world.persons[1]).exists()

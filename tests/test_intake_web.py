@@ -278,8 +278,8 @@ def test_already_reported_shows_similar_open_cases_but_nothing_personal(client, 
     assert "data-similar-case" not in similar(client, world, category=category("010101").pk)  # another kind
     assert "data-similar-case" not in similar(client, world, title="路灯坏了晚上很黑")  # another problem
     assert "data-similar-case" not in similar(client, world, category="")  # nothing chosen yet
-    worker = similar(login(client, world, "grid_worker2"), world)  # a grid worker cannot join: no button
-    assert f'data-similar-case="{master.code}"' in worker and "data-join" not in worker
+    worker = similar(login(client, world, "grid_worker2"), world)  # a grid worker adds an observation instead
+    assert f'data-similar-case="{master.code}"' in worker and "Add my observation and follow" in worker
     assert MASTER_TEXT in worker and "m away" in worker  # staff see it in full, to merge
 
 
@@ -306,9 +306,9 @@ def test_joining_is_refused_with_a_reason(client, world, resident2):
     assert "not an open report of the same problem near you" in far.content.decode()
     assert htmx_post(client, reverse("case-report-join", args=["5101139999"]), {}, status=404)
     assert htmx_post(client, url, {"title": ALIKE, "lat": NEAR[0]}, status=400)  # half a point
-    worker = htmx_post(login(client, world, "grid_worker2"), url, {"title": ALIKE, "lat": NEAR[0], "lng": NEAR[1]},
-                       status=403)
-    assert "registered person record" in worker.content.decode()
+    dispatcher = htmx_post(login(client, world, "street_dispatcher"), url,
+                           {"title": ALIKE, "lat": NEAR[0], "lng": NEAR[1]}, status=403)
+    assert "Only residents and grid workers report problems here." in dispatcher.content.decode()
     assert login(client, world, "dept_chengguan").post(url, {"title": ALIKE}).status_code == 403
     assert Case.objects.count() == 1
 
@@ -320,8 +320,14 @@ def test_a_dispatcher_is_offered_to_merge_into_a_similar_case(client, world):
                               lat=NEAR[0], lng=NEAR[1], reporter=world.persons[0], reported_by=world.users["resident"])
     page = login(client, world, "street_dispatcher").get(reverse("case", args=[duplicate.code])).content.decode()
     assert "data-similar-cases" in page and f'data-merge-into="{master.code}"' in page
-    panel = htmx_post(client, reverse("case-action", args=[duplicate.code, "merge"]),
-                      {"into": master.code, "note": "", "view": "page"}).content.decode()
+    url = reverse("case-action", args=[duplicate.code, "merge"])
+    # Issue 17, item 7: the one tap asks first, showing both cases side by side; nothing is merged yet.
+    asked = htmx_post(client, url, {"into": master.code, "note": "", "view": "page"}, status=400).content.decode()
+    confirm = asked.split("data-merge-confirm")[1].split('name="confirmed"')[0]
+    assert master.code in confirm and duplicate.code in confirm and ALIKE in confirm and "data-confirm-merge" in asked
+    duplicate.refresh_from_db()
+    assert duplicate.status != Status.MERGED
+    panel = htmx_post(client, url, {"into": master.code, "note": "", "view": "page", "confirmed": "on"}).content.decode()
     duplicate.refresh_from_db()
     assert duplicate.status == Status.MERGED and duplicate.merged_into == master
     assert "data-similar-cases" not in panel  # merged: nothing more to merge

@@ -229,19 +229,23 @@ def test_someone_who_does_not_follow_gets_404(world, streets, api, web):
 
 
 def test_the_follower_follows_its_progress(world, streets, django_capture_on_commit_callbacks):
-    follow(streets)
+    mine = follow(streets)
     with django_capture_on_commit_callbacks(execute=True):  # the inbox is written once each step commits
         close(world, streets.master)
     followed = following.public_case(streets.resident, streets.master.code)
     assert followed.status == Status.CLOSED and followed.closed_at is not None
     assert [step.action for step in followed.steps] == ["report", "accept", "dispatch", "acknowledge", "handle",
                                                         "close"]
-    # Told of each step, by the category's name: not the reporter's title, and not asked to rate it.
-    told = list(Notification.objects.about(streets.master).filter(user=streets.resident).values_list("text", flat=True))
-    assert len(told) == 4 and all(streets.category.plain_name in text and nothing_private(text) for text in told)
+    # Told of each step about their own report, by its title (their own words), never the master's.
+    # Changed with issue 17, item 7: before, about the master by its category, and never asked to rate;
+    # now, once it is closed, they are asked to rate their own report (the master's rating stays its reporter's).
+    assert not Notification.objects.about(streets.master).filter(user=streets.resident).exists()
+    told = list(Notification.objects.about(mine).filter(user=streets.resident).values_list("text", flat=True))
+    assert len(told) == 4 and all(ALIKE in text and nothing_private(text) for text in told)
     with translation.override(settings.LANGUAGE_CODE):
         please_rate = translation.gettext("closed — please rate it")
     assert not any(please_rate in text for text in told)
+    assert str(mine.code) not in told[-1] and streets.master.code in told[-1]
     assert Notification.objects.about(streets.master).filter(user=streets.resident_b, text__contains=please_rate,
                                                              ).filter(text__contains=HARDSHIP).exists()  # the reporter is
 

@@ -324,8 +324,17 @@ def test_reject_suspend_resume_merge_supervise(client, world):
     html = act(client, case, "merge", status=400, into="000")
     assert says(html, _("There is no case with this number in your area."))
     master = report(world, "big", title="主案件")
-    act(client, case, "merge", into=master.code, note="重复上报")
+    # Issue 17, item 7: the merge asks first, showing both cases, and merges only when confirmed.
+    asked = act(client, case, "merge", status=400, into=master.code, note="重复上报")
+    assert says(asked, _("Check both cases, then confirm the merge.")) and "主案件" in asked and case.title in asked
+    assert fresh(case).status == Status.REPORTED
+    act(client, case, "merge", into=master.code, note="重复上报", confirmed="on")
     assert fresh(case).status == Status.MERGED and fresh(case).merged_into == master
+    # … and can be undone from the merged case's page: back in the queue it was merged from.
+    assert 'data-action="unmerge"' in page(client, reverse("case", args=[case.code]))
+    act(client, case, "unmerge", note="并错了")
+    assert fresh(case).status == Status.REPORTED and fresh(case).merged_into is None
+    act(client, case, "merge", into=master.code, confirmed="on")
     act(as_user(client, world, "district_dispatcher"), master, "supervise", note="请尽快处理")
     assert fresh(master).supervised
     other = report(world, "big", title="不予受理")

@@ -65,6 +65,10 @@ class CaseAction(models.TextChoices):
     RESUME = "resume", _("Resumed")
     MERGE = "merge", _("Merged")
     MERGED_IN = "merged_in", _("Duplicate merged in")
+    #: 并案 undone (``lifecycle.unmerge``): the duplicate is a case of its own again; the master's
+    #: timeline says it was taken out.
+    UNMERGE = "unmerge", _("Merge undone")
+    UNMERGED_OUT = "unmerged_out", _("Duplicate taken out")
     SUPERVISE = "supervise", _("Supervised")
     WHISTLE = "whistle", _("Whistle blown")
     REPORT_IN = "report_in", _("Reported in")
@@ -85,7 +89,7 @@ PLATFORM_ONLY = frozenset({
     CaseAction.REPORT, CaseAction.CLASSIFY, CaseAction.RECATEGORISE,
     CaseAction.RESPONSE_OVERDUE, CaseAction.NEAR_DUE, CaseAction.OVERDUE, CaseAction.REPORT_IN_MISSED,
     CaseAction.RECALENDAR, CaseAction.FEEDBACK, CaseAction.CLOSE, CaseAction.REOPEN, CaseAction.GRANT_EXTENSION,
-    CaseAction.REFUSE_EXTENSION, CaseAction.MERGED_IN,
+    CaseAction.REFUSE_EXTENSION, CaseAction.MERGED_IN, CaseAction.UNMERGED_OUT,
 })
 
 
@@ -205,7 +209,7 @@ def states(action: CaseAction, party: str | None = None) -> frozenset:
 
 def _declare() -> Registry:
     from .models import OPEN_STATUSES, Status
-    from .services import actors
+    from .services import actors, lifecycle
 
     def as_case(held: bool, asking: Asking) -> str | None:
         return asking.case.status if held else None
@@ -284,6 +288,11 @@ def _declare() -> Registry:
                  (offer(dispatcher, *Status.RUNNING),), "SuspendForm", "ReasonIn", "lifecycle.suspend"),
         Declared(A.MERGE, _("Merge into…"), "并案: merge this duplicate into another open case (into).",
                  (offer(dispatcher, *Status.RUNNING),), "MergeForm", "MergeIn", "lifecycle.merge"),
+        Declared(A.UNMERGE, _("Undo the merge"),
+                 "撤销并案: a dispatcher of the case undoes its merge while the master is open or within "
+                 f"{lifecycle.UNMERGE_HOURS} hours of it; the case goes back to where it was.",
+                 (offer(dispatcher, Status.MERGED, when=lifecycle.merge_undoable),),
+                 "UnmergeForm", "NoteIn", "lifecycle.unmerge"),
         Declared(A.RESUME, _("Resume"), "恢复: resume a suspended case.",
                  (offer(dispatcher, Status.SUSPENDED),), "ResumeForm", "NoteIn", "lifecycle.resume"),
         Declared(A.DECIDE_EXTENSION, _("Decide the extension"),
@@ -293,8 +302,10 @@ def _declare() -> Registry:
         Declared(A.VERIFY, _("Verify"), "核查: the grid verifies a handled case; passed closes it, a failure is rework.",
                  (offer(verifier, Status.HANDLED),), "VerifyForm", "VerifyIn", "lifecycle.verify"),
         Declared(A.RATE, _("Rate"),
-                 "回访评价: the reporter rates the closed case; the first unsatisfied rating reopens it.",
-                 (offer(reporter, Status.CLOSED, when=lambda case: not case.rating),),
+                 "回访评价: the reporter rates the closed case; the first unsatisfied rating reopens it. The "
+                 "reporter of a merged case rates it once its master is closed (kept on their report only).",
+                 (offer(reporter, Status.CLOSED, when=lambda case: not case.rating),
+                  offer(reporter, Status.MERGED, when=lifecycle.rateable_merged)),
                  "RateForm", "RateIn", "lifecycle.rate"),
         Declared(A.RATE_DEPARTMENT, _("Rate a called department"),
                  "The street rates a called department's response (1–5) after closure.",

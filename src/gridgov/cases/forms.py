@@ -138,6 +138,7 @@ class ReportDraftForm(forms.Form):
     lat = forms.FloatField(required=False, min_value=-90, max_value=90)
     lng = forms.FloatField(required=False, min_value=-180, max_value=180)
     address = forms.CharField(max_length=200, required=False)
+    photos = PhotosField()  # a grid worker's observation joined to a case carries its photos
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -348,16 +349,40 @@ class ResumeForm(ActionForm):
 
 
 class MergeForm(ActionForm):
+    """并案 in two steps: the first post names the master and comes back with both cases side by side
+    (``confirming``); only the second, ``confirmed``, merges. A merge hides a report behind another
+    one, so a wrong number typed or a tap on the wrong line must be seen before it happens (and can
+    still be undone: ``lifecycle.unmerge``)."""
+
     action = CaseAction.MERGE
     oversight = True
     into = forms.CharField(label=_("Number of the case to merge into"), max_length=24)
     note = _note()
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    confirming = None
 
     def clean_into(self):
-        master = visible(self.user, Case.objects.filter(code=self.cleaned_data["into"].strip())).first()
+        master = visible(self.user, Case.objects.filter(code=self.cleaned_data["into"].strip())) \
+            .select_related("category", "unit").first()
         if master is None:
             raise forms.ValidationError(_("There is no case with this number in your area."))
         return master
+
+    def clean(self):
+        data = super().clean()
+        if data.get("into") is not None and not data.get("confirmed"):
+            self.confirming = data["into"]
+            raise forms.ValidationError(_("Check both cases, then confirm the merge."), code="confirm")
+        return data
+
+    def arguments(self) -> dict:
+        return {"into": self.cleaned_data["into"], "note": self.cleaned_data["note"]}
+
+
+class UnmergeForm(ActionForm):
+    action, style = CaseAction.UNMERGE, "outline-danger"
+    primary = True
+    note = _note(label=_("Why the merge was wrong"))
 
 
 class SuperviseForm(ActionForm):
@@ -415,7 +440,7 @@ BUTTON_ORDER = [
     CaseAction.ACKNOWLEDGE, CaseAction.HANDLE, CaseAction.VERIFY, CaseAction.ACCEPT, CaseAction.DISPATCH,
     CaseAction.RESUME, CaseAction.REPORT_IN, CaseAction.RATE, CaseAction.DECIDE_EXTENSION, CaseAction.RETURN,
     CaseAction.REJECT, CaseAction.ESCALATE, CaseAction.REQUEST_EXTENSION, CaseAction.SUPERVISE, CaseAction.WHISTLE,
-    CaseAction.SUSPEND, CaseAction.MERGE, CaseAction.RATE_DEPARTMENT,
+    CaseAction.SUSPEND, CaseAction.MERGE, CaseAction.UNMERGE, CaseAction.RATE_DEPARTMENT,
 ]
 
 

@@ -40,6 +40,15 @@ def check_grid_admission(category: Category) -> None:
         )
 
 
+def related_categories(category: Category):
+    """The categories a report of ``category`` may be about the same problem as: the category and
+    its siblings (the same parent in the catalogue — one 大类's 小类 are often confused: 占道经营 and
+    流动摊贩 on the same corner). A top-level class has no siblings: only itself."""
+    if category.parent_id is None:
+        return Category.objects.filter(pk=category.pk)
+    return Category.objects.filter(parent_id=category.parent_id)
+
+
 def _district_departments(district_unit, codes):
     # Any unit carries its district's code, so a grid or street resolves like its district.
     return Department.objects.filter(district__code=district_unit.district_code, code__in=codes)

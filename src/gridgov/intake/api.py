@@ -112,6 +112,7 @@ class SimilarOut(Schema):
     unit_name: str = Field(description="Where: the unit for staff, the grid in the public form.")
     reported_on: dt.date
     full: bool = Field(description="False: the public form, without title, distance, similarity and score.")
+    own: bool = Field(False, description="Your own report, or one you already follow: not to join.")
     title: str | None = None
     distance_m: int | None = Field(None, description="Null when matched by grid (no coordinates on one side).")
     similarity: float | None = None
@@ -190,7 +191,7 @@ def _case(case: Case) -> dict:
 def _similar(offers) -> list[dict]:
     return [{"code": offer.code, "status": offer.status, "category": offer.category.code,
              "category_name": offer.category.plain_name, "unit_name": offer.place, "reported_on": offer.reported_on,
-             "full": offer.full, "title": offer.title, "distance_m": offer.distance_m, "similarity": offer.similarity,
+             "full": offer.full, "own": offer.own, "title": offer.title, "distance_m": offer.distance_m, "similarity": offer.similarity,
              "score": offer.score} for offer in offers]
 
 
@@ -259,8 +260,10 @@ def similar_to_case(request, code: CaseCode):
 @router.post("/cases/{code}/join", response={201: JoinOut, **errors(400, 401, 403, 404, 409, 422)})
 def join(request, code: CaseCode, body: JoinIn):
     """“Me too”: instead of filing a new case, follow an open case of the same problem where you are
-    (as ``/similar`` offers it): you are told of its progress and see it in its public form (``GET
-    /api/v1/cases/{master}/progress``); rating it stays with its reporter."""
+    (as ``/similar`` offers it; a grid worker's report is their observation on it): you are told of
+    its progress and see it in its public form (``GET /api/v1/cases/{master}/progress``); rating it
+    stays with its reporter, and once it is closed you rate your own report (``case``). Your own
+    report, or one you already follow, is refused (400)."""
     _both_or_neither(body.lat, body.lng)
     master = duplicates.joinable(request.user, code)
     case = duplicates.join(request.user, master, title=body.title, description=body.description, lat=body.lat,

@@ -1,7 +1,8 @@
 """“Already reported?” — open cases that look like the same problem, and joining one.
 
 A case is offered as a likely duplicate of a new report when it is open (not merged), of the same
-category, reported within the district's duplicate window, near (within the duplicate radius; or,
+or a related category (the same parent in the catalogue: ``catalogue.services.related_categories``;
+reporters often pick a neighbouring 小类 for the same heap of rubbish), reported within the district's duplicate window, near (within the duplicate radius; or,
 when either side has no coordinates, in the same grid), and its text is alike (character-bigram
 similarity at or above the district's threshold). The best come first: ``score = similarity ×
 proximity``, where proximity falls linearly from 1 at the same spot to 0.5 at the radius, and is
@@ -9,8 +10,11 @@ proximity``, where proximity falls linearly from 1 at the same spot to 0.5 at th
 
 The resident who recognises their problem *joins* the existing case instead of filing a new one:
 their report is filed and at once merged into it by the platform (:func:`join`), so, as for any
-merged duplicate, they follow the master case's progress — in its public form, and without rating
-it (``cases.services.following``). A dispatcher merges duplicates already filed with
+merged duplicate, they follow the master case's progress — in its public form — and rate the outcome
+of their own report once it is closed (``cases.services.following``). A grid worker on patrol joins
+the same way: their report, with its note and photos, becomes their *observation* on the master (a
+merged duplicate staff read beside it) and they follow it, instead of a second case for a dispatcher
+to find and merge. Nobody is offered to join their own report (``Offer.own``). A dispatcher merges duplicates already filed with
 :func:`gridgov.cases.services.lifecycle.merge`.
 
 Who asks decides how far the search reaches and what it answers (:func:`reach`, :func:`offers`).
@@ -31,11 +35,13 @@ from django.utils.translation import gettext as _
 from gridgov.accounts.roles import STAFF_ROLES
 from gridgov.accounts.scope import scope_for, visible
 from gridgov.cases.actions import CaseAction
-from gridgov.cases.models import OPEN_STATUSES, Case, Status
+from gridgov.cases.models import OPEN_STATUSES, Case, Channel, Status
 from gridgov.cases.services import filing, lifecycle
-from gridgov.cases.services.following import coarse_place, own_reports_merged_into
+from gridgov.cases.services.callers import channel_and_reporter
+from gridgov.cases.services.following import Step, coarse_place, own_q, own_reports_merged_into, public_steps
 from gridgov.cases.services.locate import locate
 from gridgov.catalogue.models import Category
+from gridgov.catalogue.services import related_categories
 from gridgov.core import clock
 from gridgov.core.errors import NotFound
 from gridgov.core.geo import bounding_box, distance_m
@@ -76,7 +82,7 @@ def similar_open_cases(district_code: str, category, lat, lng, text: str, at: dt
         place = subtree_q("unit__code", grid)
     else:
         return []  # nowhere more precise than a community: too vague to call anything the same problem
-    candidates = (Case.objects.filter(place, district_code=district_code, category=category,
+    candidates = (Case.objects.filter(place, district_code=district_code, category__in=related_categories(category),
                                       status__in=OPEN_STATUSES, merged_into__isnull=True,
                                       reported_at__gte=at - dt.timedelta(hours=settings.duplicate_window_hours),
                                       reported_at__lte=at)
@@ -150,7 +156,12 @@ class Offer:
     not the description, address, reporter or contact; and not the distance or the likeness of the
     words either, since asking again from points or wordings a few steps apart would give away the
     exact spot and the text. For the same reason public offers come newest first, not best first.
-    The full form (``full``) adds the title, the unit, the distance, the likeness and the score."""
+    The full form (``full``) adds the title, the unit, the distance, the likeness and the score.
+
+    ``own``: the case is the user's own report, or one their report was already merged into — they
+    are never offered to join it. ``steps``: for a case whose page does not open for the user, its
+    public progress (``following.public_steps``: each change of status and when), so they can see
+    how far it has got before deciding to follow it."""
 
     code: str
     category: Category
@@ -158,6 +169,8 @@ class Offer:
     place: str
     reported_on: dt.date
     openable: bool
+    own: bool = False
+    steps: tuple[Step, ...] = ()
     title: str | None = None
     distance_m: int | None = None
     similarity: float | None = None
@@ -172,17 +185,29 @@ class Offer:
         return Status.text(self.status)
 
 
+def _own(user, cases: list[Case]) -> set[int]:
+    """The pks of ``cases`` that are ``user``'s own reports or that one of their reports was merged
+    into (one level: a master merged later is no longer open, so never offered)."""
+    person = getattr(user, "person", None)
+    mine = own_q(user, person)
+    pks = [case.pk for case in cases]
+    return set(Case.objects.filter(mine, pk__in=pks).values_list("pk", flat=True)) | set(
+        Case.objects.filter(mine, merged_into__in=pks).values_list("merged_into", flat=True))
+
+
 def offers(user, found: list[tuple[Case, float]]) -> list[Offer]:
     """``found`` as ``user`` may see it: in full for staff and for cases in the user's own scope (a
     resident's own reports), in public form otherwise; ``openable`` says whether the case's page
-    opens for them."""
+    opens for them, and when it does not, ``steps`` carry its public progress."""
     shown = set(visible(user, Case.objects.filter(pk__in=[case.pk for case, _score in found]))
                 .values_list("pk", flat=True))
+    own = _own(user, [case for case, _score in found])
     staff = sees_in_full(user)
     result = []
     for case, score in found:
         public = {"code": case.code, "category": case.category, "status": case.status,
-                  "reported_on": timezone.localdate(case.reported_at), "openable": case.pk in shown}
+                  "reported_on": timezone.localdate(case.reported_at), "openable": case.pk in shown,
+                  "own": case.pk in own, "steps": () if case.pk in shown else tuple(public_steps(case))}
         if staff or case.pk in shown:
             result.append(Offer(**public, place=case.unit.short_name, title=case.title, distance_m=case.distance_m,
                                 similarity=case.text_similarity, score=score))
@@ -249,21 +274,26 @@ def merge_offer(user, case: Case, forms) -> dict:
 
 
 def join(user, master: Case, *, title: str = "", description: str = "", lat=None, lng=None, address: str = "",
-         channel: str = "app", contact_name: str = "", contact_phone: str = "") -> Case:
-    """A resident's “me too”: their report becomes a case merged at once into ``master``, which they
-    then follow (in its public form; they do not rate it). The master must be one
-    :func:`similar_for_report` would offer for their report (same category, alike, open, and within
-    their :func:`reach`: their home grid or the located point of this report), so joining cannot
-    be used to reach cases elsewhere. Without coordinates or a resolvable address, the resident's
-    home unit is the place. Without a title of their own, the report is titled by the category, not
-    by the master's title: that is its reporter's words, which the joiner was never shown."""
-    person = getattr(user, "person", None)
-    if person is None:
-        raise PermissionDenied(_("Only a resident with a registered person record can join a case."))
+         contact_name: str = "", contact_phone: str = "", photos=()) -> Case:
+    """“Me too”: the user's report becomes a case merged at once into ``master``, which they then
+    follow. A resident joins through the app and follows the master in its public form; a grid
+    worker joins from patrol — their report, its note and photos, is their observation on the master,
+    read by staff beside it. Anyone else files no reports here (403). The master must be one
+    :func:`similar_for_report` would offer for their report (a related category, alike, open, and
+    within their :func:`reach`: for a resident their home grid or the located point of this
+    report), so joining cannot be used to reach cases elsewhere, and it must not be their own report
+    or one they already follow. Without coordinates or a resolvable address, the reporter's home unit
+    is the place. Without a title of their own, the report is titled by the category, not by the
+    master's title: that is its reporter's words, which a resident joining was never shown."""
+    channel, person = channel_and_reporter(user, None)
+    if channel not in (Channel.APP, Channel.PATROL):
+        raise PermissionDenied(_("Only residents and grid workers can join a case."))
     scope = scope_for(user)
     if not scope.everything and master.district_code not in scope.district_codes:
         raise PermissionDenied(_("You can only join cases of your own district."))
-    if master.reporter_id == person.pk or own_reports_merged_into(user, master):
+    if Case.objects.filter(own_q(user, person), pk=master.pk).exists():
+        raise ValidationError(_("This is your own report: it is being handled already."), code="own")
+    if own_reports_merged_into(user, master):
         raise ValidationError(_("You already follow this case."), code="duplicate")
     words = (title or "").strip()
     text = text_of(words or master.title, description)  # no words of their own: they vouch it is the same problem
@@ -282,6 +312,6 @@ def join(user, master: Case, *, title: str = "", description: str = "", lat=None
         case = filing.report(district=district, channel=channel, title=title, category=master.category,
                              description=description, lat=lat, lng=lng, address=address, reporter=person,
                              reported_by=user, contact_name=contact_name, contact_phone=contact_phone, route=False,
-                             unit=unit)
+                             unit=unit, photos=photos)
         return lifecycle.merge(None, case, master, note=_("The reporter joined %(code)s: the same problem.")
                                % {"code": master.code})

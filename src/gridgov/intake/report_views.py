@@ -91,7 +91,7 @@ def _draft(request):
     """(channel, the form's content so far, None) — or a 400 fragment with the reasons as the last
     item when the content is not sound. Only those who report here get an answer (403 otherwise)."""
     channel = _channel(request.user)
-    draft = ReportDraftForm(request.POST)
+    draft = ReportDraftForm(request.POST, request.FILES)
     if draft.is_valid():
         return channel, draft.cleaned_data, None
     reasons = [message for messages_ in draft.errors.values() for message in messages_]
@@ -114,9 +114,11 @@ def report_suggest(request):
 @login_required
 @require_POST
 def report_similar(request):
-    """“Already reported?”: open cases of the chosen category, recent, near the place given and with
-    similar words — for a resident only where they are, and in the public form the service gives
-    them (``duplicates.similar_for_report``); a resident may join one instead of filing a new case."""
+    """“Already reported?”: open cases of the chosen or a related category, recent, near the place
+    given and with similar words — for a resident only where they are, and in the public form the
+    service gives them (``duplicates.similar_for_report``). Each opens (its page where the user's
+    scope allows, else its public progress shown in place), and a resident may join one, a grid
+    worker add their observation to it, instead of filing a new case — never their own report."""
     channel, data, refused = _draft(request)
     if refused:
         return refused
@@ -125,21 +127,22 @@ def report_similar(request):
         found = duplicates.similar_for_report(
             request.user, user_district(request.user).code, data["category"], title=data["title"],
             description=data["description"], lat=data["lat"], lng=data["lng"], address=data["address"])
-    return render(request, "cases/_report_similar.html", {"found": found, "can_join": channel == Channel.APP})
+    return render(request, "cases/_report_similar.html", {"found": found, "patrol": channel == Channel.PATROL})
 
 
 @login_required
 @require_POST
 def report_join(request, code):
-    """“Me too”: the resident's report joins an open case ``similar_for_report`` offered, instead of
-    becoming a new one; they then follow that case (its public page opens)."""
+    """“Me too”: the resident's report (or the grid worker's observation, with its photos) joins an
+    open case ``similar_for_report`` offered, instead of becoming a new one; they then follow that
+    case (its page opens: in its public form for a resident)."""
     _ignored, data, refused = _draft(request)
     if refused:
         return refused
     master = duplicates.joinable(request.user, code)
     try:
         duplicates.join(request.user, master, title=data["title"], description=data["description"], lat=data["lat"],
-                        lng=data["lng"], address=data["address"])
+                        lng=data["lng"], address=data["address"], photos=data["photos"])
     except ValidationError as error:
         return render(request, "cases/_report_refused.html", {"reasons": error.messages}, status=400)
     except PermissionDenied as error:

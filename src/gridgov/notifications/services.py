@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from gridgov.accounts.models import RoleAssignment
 from gridgov.accounts.roles import GRID_ROLES, QUEUE_NOTIFIED_ROLES
 from gridgov.cases.actions import CaseAction
-from gridgov.cases.models import AssignmentStatus, Case, Status
+from gridgov.cases.models import AssignmentStatus, Case, Channel, Status
+from gridgov.cases.services.following import merged_reports
 from gridgov.core import clock
 
 from . import channels
@@ -49,12 +50,27 @@ def reporters(case) -> list[User]:
     return list(User.objects.filter(person=case.reporter_id)) if case.reporter_id else []
 
 
-def followers(case) -> list[User]:
-    """The accounts of the people whose reports were merged into the case. They follow it in its
-    public form (``cases.services.following``), so their messages name its category, never its
-    title (the reporter's own words), and do not ask them to rate it (the reporter does)."""
-    people = set(case.merged_cases.values_list("reporter", flat=True)) - {None, case.reporter_id}
-    return list(User.objects.filter(person__in=people)) if people else []
+def report_owner(report) -> User | None:
+    """Whose report ``report`` is (``following.own_q``): its reporter's account, or for a patrol report
+    filed without a person record, the grid worker who filed it; None for anyone else's filing."""
+    if report.reporter_id is not None:
+        return User.objects.filter(person=report.reporter_id, is_active=True).first()
+    if report.channel == Channel.PATROL and report.reported_by_id:
+        user = report.reported_by
+        return user if user.is_active else None
+    return None
+
+
+def followed_reports(case) -> list[tuple[User, Case]]:
+    """Each account following the case with the report of theirs merged into it (directly or
+    through a chain of merges). Not the case's own reporter, who is told as such. Their messages
+    name their own report's title (their own words), never the master's."""
+    pairs = []
+    for report in merged_reports(case):
+        owner = None if report.reporter_id and report.reporter_id == case.reporter_id else report_owner(report)
+        if owner is not None:
+            pairs.append((owner, report))
+    return pairs
 
 
 def department_staff(departments) -> list[User]:
@@ -79,13 +95,30 @@ def notify(users, target, kind: str, text: str, at=None) -> None:
     transaction.on_commit(send)
 
 
-def _tell_progress(case, at, status_text, followed_text=None) -> None:
-    """Tell the reporter how far their case has got, and those who follow it (``followed_text``
-    when it must read otherwise for them)."""
+def _tell_progress(case, at, status_text, closed=False) -> None:
+    """Tell the reporter how far their case has got, and those who follow it, each about their own
+    report (its title, their words) and on it: once the case is closed, that is where they rate."""
     notify(reporters(case), case, Kind.PROGRESS, _("Your case %(code)s “%(title)s”: %(status)s") % {
         "code": case.code, "title": case.title, "status": status_text}, at)
-    notify(followers(case), case, Kind.PROGRESS, _("The case %(code)s you follow (%(category)s): %(status)s") % {
-        "code": case.code, "category": case.category.plain_name, "status": followed_text or status_text}, at)
+    for user, report in followed_reports(case):
+        words = {"title": report.title, "code": case.code, "status": status_text}
+        text = (_("Your report “%(title)s” was merged into %(code)s, which has been closed: please rate it.") if closed
+                else _("Your report “%(title)s”, merged into %(code)s: %(status)s"))
+        notify([user], report, Kind.PROGRESS, text % words, at)
+
+
+def _tell_merge(case, entry) -> None:
+    """Tell a merged report's reporter (a resident, or the grid worker who filed it on patrol) that
+    it is now handled as one with another case — or, undone, on its own again."""
+    if case.status == Status.MERGED:
+        text = _("Your report “%(title)s” was merged into %(code)s, the same problem: you will be told of its "
+                 "progress and asked to rate it once it is closed.") % {"title": case.title, "code": entry.data["into"]}
+    else:
+        text = _("The merge of your report “%(title)s” into %(code)s was undone: it is handled on its own again.") % {
+            "title": case.title, "code": entry.data["from"]}
+    owner = report_owner(case)
+    if owner is not None:
+        notify([owner], case, Kind.PROGRESS, text, entry.at)
 
 
 def on_case_recorded(sender, subject, action, actor, entry, **kwargs):
@@ -121,7 +154,9 @@ def on_case_recorded(sender, subject, action, actor, entry, **kwargs):
                     CaseAction.HANDLE: _("handled"), CaseAction.CLOSE: _("closed — please rate it"),
                     CaseAction.REOPEN: _("reopened")}
         if action in progress:
-            _tell_progress(case, at, progress[action], _("closed") if action == CaseAction.CLOSE else None)
+            _tell_progress(case, at, progress[action], closed=action == CaseAction.CLOSE)
+        elif action in (CaseAction.MERGE, CaseAction.UNMERGE):
+            _tell_merge(case, entry)
 
 
 def unread(user):
@@ -137,7 +172,8 @@ def actionable(user):
     finished (closed, not accepted, merged) — save a closed case its reporter has yet to rate. A
     badge counting news about work already done would only teach people to ignore it."""
     finished = Case.objects.filter(status__in=(*Status.FINISHED, Status.MERGED))
-    to_rate = Case.objects.filter(status=Status.CLOSED, rating="")
+    to_rate = Case.objects.filter(Q(status=Status.CLOSED) | Q(status=Status.MERGED, merged_into__status=Status.CLOSED),
+                                  rating="")
     about_finished = Q(target_type=ContentType.objects.get_for_model(Case), target_id__in=finished.values("pk")) \
         & ~Q(kind=Kind.PROGRESS, target_id__in=to_rate.values("pk"))
     return unread(user).exclude(about_finished)

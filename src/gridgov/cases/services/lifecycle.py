@@ -7,6 +7,8 @@ the case, recomputes deadline and light, and appends the timeline entry — all 
 (the kernel's :func:`gridgov.core.journal.transition`). Each entry reaches the assessment tallies
 inside that transaction and the inbox once it commits (see :mod:`gridgov.core.journal`).
 """
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -22,12 +24,14 @@ from gridgov.workdays.services import working_time_between
 
 from .. import actions
 from ..actions import CaseAction
-from ..models import Assignment, AssignmentStatus, Case, ExtensionRequest, Level, Rating, Status
+from ..models import OPEN_STATUSES, Assignment, AssignmentStatus, Case, ExtensionRequest, Level, Rating, Status
 from . import actors, deadlines, dispatches
 from .photos import attach
 
 REJECT_REASONS = {"duplicate": _("duplicate"), "out_of_scope": _("out of scope"), "invalid": _("invalid")}
 NEXT_LEVEL = {Level.GRID: Level.COMMUNITY, Level.COMMUNITY: Level.STREET, Level.STREET: Level.DISTRICT}
+#: How long a merge may be undone once its master is no longer open (while it is open, always).
+UNMERGE_HOURS = 72
 QUEUE_LEVEL = {UnitKind.COMMUNITY: Level.COMMUNITY, UnitKind.STREET: Level.STREET, UnitKind.DISTRICT: Level.DISTRICT}
 
 
@@ -359,7 +363,9 @@ def resume(actor, case, note: str = "", now=None):
 @transition
 def merge(actor, case, into: Case, note: str = ""):
     """并案: a duplicate follows its master case; its reporter follows the master's progress in its
-    public form (``following``) and is told of it, while the rating stays the master's reporter's."""
+    public form (``following``) and is told of it, while the master's rating stays its reporter's.
+    The entry keeps the assignments the merge cancelled, with their states, so that :func:`unmerge`
+    can put them back."""
     require_status(case, *actions.states(CaseAction.MERGE))
     actors.require_dispatcher(actor, case)
     master = Case.objects.select_for_update().get(pk=into.pk)
@@ -367,9 +373,59 @@ def merge(actor, case, into: Case, note: str = ""):
             or master.status == Status.MERGED:
         raise ValidationError(_("Merge into another open case of the same district."), code="target")
     case.merged_into = master
-    case.assignments.filter(status__in=AssignmentStatus.ACTIVE).update(status=AssignmentStatus.CANCELLED)
-    move(case, actor, CaseAction.MERGE, Status.MERGED, note=note, data={"into": master.code})
+    active = case.assignments.filter(status__in=AssignmentStatus.ACTIVE)
+    cancelled = {str(pk): status for pk, status in active.values_list("pk", "status")}
+    active.update(status=AssignmentStatus.CANCELLED)
+    move(case, actor, CaseAction.MERGE, Status.MERGED, note=note, data={"into": master.code, "assignments": cancelled})
     record(master, actor, CaseAction.MERGED_IN, now=clock.now(), note=note, data={"case": case.code})
+
+
+def _merge_entry(case):
+    return case.timeline.filter(action=CaseAction.MERGE).order_by("-seq").first()
+
+
+def merge_undoable(case, now=None) -> bool:
+    """Whether ``case``'s merge may still be undone: it is merged, not rated by its reporter, its
+    merge recorded what it cancelled (merges from before undoing existed did not), and its master
+    is still open or was merged into less than :data:`UNMERGE_HOURS` ago."""
+    entry = _merge_entry(case) if case.status == Status.MERGED and case.merged_into_id and not case.rating else None
+    if entry is None or "assignments" not in entry.data:
+        return False
+    master = case.merged_into
+    return master.status in OPEN_STATUSES or (now or clock.now()) - entry.at <= dt.timedelta(hours=UNMERGE_HOURS)
+
+
+@transition
+def unmerge(actor, case, note: str = ""):
+    """撤销并案: a dispatcher of the case (a wrong merge, or a resident's “me too” that was not the
+    same problem) makes it a case of its own again, back in the state it was merged from, with the
+    assignments the merge cancelled; its reporter stops following the master. Both timelines say so."""
+    require_status(case, *actions.states(CaseAction.UNMERGE))
+    actors.require_dispatcher(actor, case)
+    master = Case.objects.select_for_update().filter(pk=case.merged_into_id).first()
+    case.merged_into = master
+    now = clock.now()
+    if master is None or not merge_undoable(case, now):
+        raise ValidationError(_("This merge can no longer be undone: the case it was merged into was finished more "
+                                "than %(hours)s hours ago, or the report was rated.") % {"hours": UNMERGE_HOURS},
+                              code="too_late")
+    entry = _merge_entry(case)
+    for pk, status in entry.data["assignments"].items():
+        case.assignments.filter(pk=int(pk), status=AssignmentStatus.CANCELLED).update(status=status)
+    case.merged_into = None
+    move(case, actor, CaseAction.UNMERGE, entry.from_status, now=now, note=note, data={"from": master.code})
+    record(master, actor, CaseAction.UNMERGED_OUT, now=now, note=note, data={"case": case.code})
+
+
+def rateable_merged(case) -> bool:
+    """Whether the reporter of the merged ``case`` may rate it now: not yet rated, and the case its
+    handling rests with (the end of its chain of merges) is closed."""
+    if case.status != Status.MERGED or case.rating or not case.merged_into_id:
+        return False
+    master = case.merged_into
+    while master.merged_into_id:
+        master = master.merged_into
+    return master.status == Status.CLOSED
 
 
 @transition
@@ -386,7 +442,11 @@ def supervise(actor, case, note: str):
 @transition
 def rate(actor, case, rating: str, note: str = ""):
     """The case's own reporter rates it once closed (not those who follow it: ``actors.require_reporter``).
-    The first 不满意 reopens it (重办) under supervision; after that a rating is final."""
+    The first 不满意 reopens it (重办) under supervision; after that a rating is final.
+
+    The reporter of a merged case rates *their* report once its master is closed: the rating is
+    kept on their case, which stays merged — it neither reopens the master (that is its own
+    reporter's) nor counts in the assessment (a merged duplicate counts only as a report)."""
     require_status(case, *actions.states(CaseAction.RATE))
     actors.require_reporter(actor, case)
     if rating not in Rating.values:
@@ -394,6 +454,13 @@ def rate(actor, case, rating: str, note: str = ""):
     if case.rating:
         raise InvalidTransition(_("This case has already been rated."), code="state")
     now = clock.now()
+    if case.status == Status.MERGED:
+        if not rateable_merged(case):
+            raise ValidationError(_("The case your report was merged into is not closed yet."), code="master_open")
+        case.rating, case.rated_at = rating, now
+        move(case, actor, CaseAction.RATE, Status.MERGED, now=now, note=note,
+             data={"rating": rating, "master": case.merged_into.code})
+        return
     if rating == Rating.UNSATISFIED and case.reopen_count == 0:
         record(case, actor, CaseAction.RATE, now=now, note=note,
                         data={"rating": rating})

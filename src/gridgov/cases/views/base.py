@@ -9,7 +9,7 @@ from gridgov.structure.models import Unit
 
 from ..forms import action_forms
 from ..models import Case
-from ..services import callers, due
+from ..services import callers, due, following
 from ..services.available import available_actions
 from . import present
 
@@ -36,9 +36,11 @@ def user_district(user) -> Unit:
 
 def card_context(request, case, actions=None, *, form=None, view="card", **extra) -> dict:
     """One case in a list, with the buttons of what the user may do now (``actions`` when the
-    caller has already asked ``available_actions``)."""
+    caller has already asked ``available_actions``). A merged case carries the public progress of
+    the case it was merged into (``master``): its reporter follows that one now."""
     actions = available_actions(request.user, case) if actions is None else actions
     return {"case": case, "forms": action_forms(request.user, case, actions, view, bound=form),
+            "master": following.master_of(request.user, case),
             "deadline": present.deadline(case), "flags": present.flags(case), "due": due.countdown(case),
             "return_reason": present.return_reason(case), "view": view,
             "next": extra.pop("next", request.get_full_path()), **extra}

@@ -74,8 +74,10 @@ def _detail(action: str, data: dict, names: _Names) -> str:
         return _("%(days)s working days") % {"days": f"{data['days']:g}"}
     if action == CaseAction.MERGE:
         return _("into case %(code)s") % {"code": data["into"]}
-    if action == CaseAction.MERGED_IN:
+    if action in (CaseAction.MERGED_IN, CaseAction.UNMERGED_OUT):
         return _("case %(code)s") % {"code": data["case"]}
+    if action == CaseAction.UNMERGE:
+        return _("out of case %(code)s") % {"code": data["from"]}
     if action == CaseAction.WHISTLE:
         called = "、".join(names.department(code) for code in data["departments"])
         return _("%(departments)s, report in within %(minutes)s minutes") % {
