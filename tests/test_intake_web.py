@@ -438,6 +438,8 @@ def test_typing_a_complaint_prefills_the_category_and_offers_the_case_already_re
     resident.wait_for_selector("#report-map[aria-busy=false]")
     shot(resident, "report-desktop")
 
+    # The list reloads as the address and the map settle: click once nothing is in flight.
+    resident.wait_for_function("() => !document.querySelector('.htmx-request')")
     resident.click(f"[data-join='{master.code}']")  # “me too”: follow it instead
     resident.wait_for_url(f"{live_server.url}/cases/{master.code}/")
     assert master.code in resident.inner_text(".alert-success")
