@@ -8,7 +8,7 @@ failing is logged and does not stop the others: an expiry that breaks must not s
 import logging
 from collections.abc import Callable
 
-from . import clock
+from . import clock, stamps
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ def registered() -> dict[str, Callable]:
 def run_round(now=None) -> list[tuple[str, object]]:
     """Run every job once, in registration order; a failed job reports its error instead."""
     now = now or clock.now()
+    stamps.new_round()  # the caches follow what other processes changed since the last round
     reports = []
     for name, run in _JOBS.items():
         try:
