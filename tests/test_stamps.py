@@ -16,7 +16,9 @@ from gridgov.core import jobs, stamps
 from gridgov.core.models import Stamp
 from gridgov.intake import classify
 from gridgov.intake.address import resolve_address
-from gridgov.structure.models import Unit
+from gridgov.intake.classify import CLASSIFIER_STAMP
+from gridgov.intake.models import ClassifierModel
+from gridgov.structure.models import Building, Unit
 from gridgov.structure.services import PLACES_STAMP
 from gridgov.workdays.models import Holiday, HolidayKind
 from gridgov.workdays.services import CALENDAR_STAMP, is_working_day
@@ -102,13 +104,15 @@ def test_category_edited_elsewhere_reaches_the_classifier_keywords(client, world
 
 
 def test_saving_or_deleting_a_row_raises_its_stamp(world):
-    before = {name: stamps.read(name) for name in (CALENDAR_STAMP, PLACES_STAMP, CATALOGUE_STAMP)}
+    before = {name: stamps.read(name) for name in (CALENDAR_STAMP, PLACES_STAMP, CATALOGUE_STAMP, CLASSIFIER_STAMP)}
     Holiday.objects.create(date=MONDAY, kind=HolidayKind.HOLIDAY, name="test").delete()
     world.units["A1"].save()
+    Building.objects.create(compound=world.units["compound A1-1"], microgrid=world.units["A1-1-1"], name="9栋")
     Category.objects.get(code="9902").save()
+    ClassifierModel.objects.create(version=1, source="test", n_samples=0, labels=[], metrics={}, digest="-", blob=b"")
     after = {name: stamps.read(name) for name in before}
-    assert after == {CALENDAR_STAMP: before[CALENDAR_STAMP] + 2, PLACES_STAMP: before[PLACES_STAMP] + 1,
-                     CATALOGUE_STAMP: before[CATALOGUE_STAMP] + 1}
+    assert after == {CALENDAR_STAMP: before[CALENDAR_STAMP] + 2, PLACES_STAMP: before[PLACES_STAMP] + 2,
+                     CATALOGUE_STAMP: before[CATALOGUE_STAMP] + 1, CLASSIFIER_STAMP: before[CLASSIFIER_STAMP] + 1}
 
 
 def test_a_change_in_this_process_is_seen_at_once(world):

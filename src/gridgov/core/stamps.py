@@ -13,7 +13,8 @@ The stamps are raised by the models' ``post_save``/``post_delete`` signals (conn
 model classes, so a migration's historical models never raise them) or explicitly after bulk writes,
 inside the writer's transaction: other processes see the new version when it commits. A cache built
 from rows a transaction then rolled back holds a version the database no longer has, so it is
-rebuilt at the next read.
+rebuilt at the next read — unless another process raised the stamp to that very number before
+then, in which case the stale copy lasts until the next change of that stamp anywhere.
 """
 import threading
 from collections.abc import Callable, Hashable
