@@ -19,7 +19,7 @@ from django.utils import timezone
 
 import gridgov
 from gridgov.cases.actions import CaseAction
-from gridgov.cases.models import TimelineEntry
+from gridgov.cases.models import Case, TimelineEntry
 from gridgov.core import clock, jobs
 from gridgov.core.models import JobLease
 
@@ -67,8 +67,8 @@ def test_step_outside_a_job_does_nothing(settings):
 
 
 # -- worker processes on PostgreSQL ---------------------------------------------------------
-CASES = 8
-STEP_SECONDS = 2.0
+OVERDUE, LATE = 8, 4  # cases overdue (reminded, escalated), cases only not acknowledged in time (reminded)
+STEP_SECONDS = 1.5
 LEASE_SECONDS = 4
 
 
@@ -100,16 +100,25 @@ def _per_case(action):
     return dict(TimelineEntry.objects.filter(action=action).values_list("case").annotate(n=Count("pk")))
 
 
+def _done():
+    """How many cases each kind of event has reached so far: (escalated, reminded)."""
+    return len(_per_case(CaseAction.ESCALATE)), len(_per_case(CaseAction.RESPONSE_OVERDUE))
+
+
 @pytest.mark.skipif(django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
                     reason="several workers need PostgreSQL (row locks, SKIP LOCKED); on SQLite run one worker")
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_one_killed_mid_run_every_escalation_recorded_exactly_once(world):
+def test_two_workers_one_killed_mid_run_every_escalation_and_reminder_recorded_exactly_once(world):
     with clock.frozen(timezone.now() - dt.timedelta(days=30)):  # filed green a month ago: overdue now
-        cases = [report(world) for _ in range(CASES)]
+        overdue = [report(world) for _ in range(OVERDUE)]
+        late = [report(world) for _ in range(LATE)]
+    # These were reported just now but not acknowledged in time: a reminder only.
+    Case.objects.filter(pk__in=[case.pk for case in late]).update(
+        reported_at=timezone.now(), response_due=timezone.now() - dt.timedelta(minutes=1))
 
     first = _worker(STEP_SECONDS)
     _wait_for(lambda: JobLease.objects.filter(name="deadlines", holder__contains=f":{first.pid}:").exists()
-              and _per_case(CaseAction.OVERDUE), first)
+              and sum(_done()), first)
 
     second = _worker(0)  # starts while the first holds the job: skips it
     second_output, _ = second.communicate(timeout=90)
@@ -118,16 +127,15 @@ def test_two_workers_one_killed_mid_run_every_escalation_recorded_exactly_once(w
 
     first.send_signal(signal.SIGKILL)
     first.communicate(timeout=30)
-    done_before = len(_per_case(CaseAction.OVERDUE))
-    assert 0 < done_before < CASES
+    escalated, reminded = _done()
+    assert 0 < escalated + reminded < OVERDUE + LATE
 
     expiry = JobLease.objects.get(name="deadlines").expires_at
     time.sleep(max(0.0, (expiry - timezone.now()).total_seconds()) + 0.5)
     third = _worker(0)
     third_output, _ = third.communicate(timeout=90)
-    assert f"{CASES - done_before} escalated" in third_output, third_output
+    assert f"{OVERDUE - escalated} escalated, {OVERDUE + LATE - reminded} response reminders" in third_output, third_output
 
-    everyone = {case.pk: 1 for case in cases}
-    assert _per_case(CaseAction.OVERDUE) == everyone
-    assert _per_case(CaseAction.ESCALATE) == everyone
-    assert _per_case(CaseAction.SUPERVISE) == everyone
+    once = {case.pk: 1 for case in overdue}
+    assert _per_case(CaseAction.OVERDUE) == _per_case(CaseAction.ESCALATE) == _per_case(CaseAction.SUPERVISE) == once
+    assert _per_case(CaseAction.RESPONSE_OVERDUE) == {case.pk: 1 for case in overdue + late}
