@@ -3,6 +3,7 @@ worker holds at a time; a killed worker's lease expires and another continues; n
 twice and nothing is lost. The lease rules are checked on any database; the real thing — worker
 processes against one PostgreSQL database, one of them killed — only on PostgreSQL."""
 import datetime as dt
+import io
 import os
 import signal
 import subprocess
@@ -13,6 +14,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
@@ -59,6 +61,16 @@ def test_a_worker_whose_lease_was_taken_over_stops_its_job(monkeypatch, settings
     assert jobs.run_round() == [("slow", "stopped: another worker took it over")]
     assert done == [0]
     assert JobLease.objects.get(name="slow").holder == "elsewhere:1:x"  # not released: not ours
+
+
+@pytest.mark.django_db
+def test_worker_runs_only_the_jobs_named_and_refuses_unknown_ones(monkeypatch):
+    ran = []
+    monkeypatch.setattr(jobs, "_JOBS", {name: lambda now, name=name: ran.append(name) for name in ("a", "b")})
+    call_command("worker", "--once", "--job", "b", stdout=io.StringIO())
+    assert ran == ["b"]
+    with pytest.raises(CommandError, match="no such job: c"):
+        call_command("worker", "--once", "--job", "c")
 
 
 def test_step_outside_a_job_does_nothing(settings):
