@@ -17,6 +17,15 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Each test's database is rolled back to stamps an earlier test reached with other rows: no
+    per-process cache (calendar, indexes, catalogue, classifier) may outlive its test."""
+    from gridgov.core import stamps
+
+    stamps.forget()
+
+
 @pytest.fixture
 def district(db):
     from .factories import build_district

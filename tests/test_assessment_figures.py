@@ -30,7 +30,7 @@ from gridgov.cases.services import lifecycle, watch
 from gridgov.cases.services import whistle as whistles
 from gridgov.core import clock
 from gridgov.core.errors import InvalidTransition
-from gridgov.workdays.services import invalidate_calendar, is_working_day
+from gridgov.workdays.services import is_working_day
 
 from .cases_world import IN_A1_2, IN_B1_1, photo
 from .test_cases_lifecycle import report
@@ -38,14 +38,6 @@ from .test_cases_lifecycle import report
 Subject = totals.Subject
 KEYS = [f.key for f in FIGURES]
 SEP, OCT, NOV, DEC = (Period("month", dt.date(2024, month, 1)) for month in (9, 10, 11, 12))
-
-
-@pytest.fixture(autouse=True)
-def calendar_from_the_migrations(db):
-    """Another test may have left its own holidays in this process's cached calendar."""
-    invalidate_calendar()
-    yield
-    invalidate_calendar()
 
 
 def t(month, day, hour=0, minute=0):

@@ -19,8 +19,7 @@ from gridgov.assessment.services.periods import Period
 from gridgov.assessment.services.recount import plain_sums
 from gridgov.assessment.services.totals import sums
 from gridgov.cases.models import OPEN_STATUSES, Case, Channel, Light, Status, TimelineEntry, WhistleCall
-from gridgov.cases.services import locate
-from gridgov.core import figures, journal
+from gridgov.core import figures, journal, stamps
 from gridgov.demo.cases import generate_cases
 from gridgov.demo.services import DEMO_USERNAMES, DISTRICT, PASSWORD, load_demo
 from gridgov.ledger import services as ledger
@@ -58,12 +57,12 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), fast:
         name = str(connection.settings_dict["NAME"])
         assert name.startswith("test_") or "memory" in name, f"not a test database: {name}"
-        locate.invalidate()
+        stamps.forget()
         with transaction.atomic():
             summary = load_demo()
             yield summary
             transaction.set_rollback(True)
-        locate.invalidate()  # the spatial index was built from rows that no longer exist
+        stamps.forget()  # the spatial index was built from rows that no longer exist
 
 
 def count(kind, **extra):

@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from gridgov.cases.models import Case, Channel, Status
-from gridgov.cases.services import filing, lifecycle, locate
+from gridgov.cases.services import filing, lifecycle
 from gridgov.catalogue.models import Category
 from gridgov.core import clock
 from gridgov.integrations.models import Integration
@@ -47,9 +47,6 @@ def issue(district_unit, kind="open311", active=True):
 
 @pytest.fixture
 def o311(world):
-    # The spatial index is cached per process by district code; units of earlier tests may have
-    # had other ids (PostgreSQL does not reuse them), so start from this test's units.
-    locate.invalidate()
     world.key = issue(world.units["district"])
     # The POST must not need a CSRF token; texts are checked in English (Chinese is the default).
     world.http = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")

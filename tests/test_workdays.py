@@ -11,7 +11,6 @@ from gridgov.workdays.models import Holiday, HolidayKind, HolidaySource
 from gridgov.workdays.services import (
     add_hours,
     add_working_days,
-    invalidate_calendar,
     is_working_day,
     package_years,
     traffic_light,
@@ -20,14 +19,6 @@ from gridgov.workdays.services import (
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_calendar():
-    """Each test's database is rolled back; the per-process calendar copy must not outlive it."""
-    invalidate_calendar()
-    yield
-    invalidate_calendar()
 
 
 def at(y, m, d, hh=10, mm=0):

@@ -193,7 +193,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "gridgov.core.storage.TransactionalFileSystemStorage"},  # uploads follow rollbacks
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
@@ -231,3 +231,8 @@ GRIDGOV_NOTIFY_CHANNELS = [c for c in os.environ.get(
 GRIDGOV_SMS_WEBHOOK = os.environ.get("GRIDGOV_SMS_WEBHOOK", "")
 GRIDGOV_WECHAT_WEBHOOK = os.environ.get("GRIDGOV_WECHAT_WEBHOOK", "")
 GRIDGOV_ESCALATE_OVERDUE_GRID_CASES = os.environ.get("GRIDGOV_ESCALATE_OVERDUE_GRID_CASES", "1") == "1"
+# Several `gridgov worker` processes: a job's lease (core/jobs.py) lasts this long unless renewed
+# between rows, so a killed worker's job is taken over by another after at most this delay.
+GRIDGOV_JOB_LEASE_SECONDS = int(os.environ.get("GRIDGOV_JOB_LEASE_SECONDS", "600"))
+# Tests only: seconds each job step sleeps, to kill a worker in the middle of a job.
+GRIDGOV_WORKER_STEP_DELAY = float(os.environ.get("GRIDGOV_WORKER_STEP_DELAY", "0"))

@@ -40,17 +40,3 @@ class CasesConfig(AppConfig):
         # while it is theirs: once returned, escalated or dispatched again, it leaves their scope.
         register(Case, Rule(unit_path="unit__code", personal=True, user_path="handler_user",
                             extra=dispatched_or_reported))
-
-        # The spatial index of services.locate holds unit ids and boundaries: drop a district's
-        # index when one of its units is saved or deleted, so it is rebuilt from the new data.
-        from django.db.models.signals import post_delete, post_save
-
-        from gridgov.structure.models import Unit
-
-        from .services.locate import invalidate
-
-        def unit_changed(sender, instance, **kwargs):
-            invalidate(instance.district_code)
-
-        post_save.connect(unit_changed, sender=Unit, weak=False, dispatch_uid="cases_locate_unit_saved")
-        post_delete.connect(unit_changed, sender=Unit, weak=False, dispatch_uid="cases_locate_unit_deleted")

@@ -18,6 +18,10 @@ from gridgov.structure.models import Department
 from . import standard
 from .models import Category, parent_code_of
 
+#: The stamp (``core.stamps``) raised whenever a category is saved or deleted: what the per-process
+#: copies of the catalogue (intake's classifier labels and keywords) watch.
+CATALOGUE_STAMP = "catalogue.categories"
+
 COLUMNS = ["code", "name", "parent_code", "plain_name", "handling_level", "lead_department", "assisting_departments",
            "response_limit_hours", "resolution_limit_days", "on_grid_list", "needs_verification", "urgency",
            "keywords", "active"]

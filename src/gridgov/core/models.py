@@ -23,6 +23,22 @@ class Stamp(models.Model):
         return f"{self.name} {self.version}"
 
 
+class JobLease(models.Model):
+    """Which worker process runs a background job, until when (``core.jobs``): taken atomically,
+    renewed while the job runs, left to expire when its holder dies."""
+
+    name = models.CharField(_("job"), max_length=60, unique=True)
+    holder = models.CharField(_("held by"), max_length=120, blank=True)
+    expires_at = models.DateTimeField(_("held until"))
+
+    class Meta:
+        verbose_name = _("job lease")
+        verbose_name_plural = _("job leases")
+
+    def __str__(self):
+        return f"{self.name} {self.holder}"
+
+
 class BackOfficeAction(models.TextChoices):
     CREATED = "created", _("Created")
     CHANGED = "changed", _("Changed")

@@ -2,7 +2,7 @@
 
 The registry's names are the gazetteer: streets/towns, communities/villages, grids, compounds and
 their buildings. Per district an index of name variants is built once per process (and rebuilt when
-a unit, compound or building changes):
+a unit, compound or building changes in any process: the places' stamp, ``core.stamps``):
 
 * streets and communities by official name, short name, and the stem without its suffix (弥牟镇 →
   弥牟, 怡湖社区 → 怡湖, 同福村 → 同福) when that stem is unambiguous (or shared only along one
@@ -19,12 +19,13 @@ the most specific unit all the remaining candidates share: a building's micro-gr
 grid, the community, or the street — never just the district (that is "not found").
 """
 import re
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from gridgov.core import stamps
 from gridgov.structure.codes import prefix
 from gridgov.structure.models import Building, Compound, Unit, UnitKind
+from gridgov.structure.services import PLACES_STAMP
 
 from .text import normalise, segmenter
 
@@ -109,24 +110,10 @@ def _build(district_code: str) -> Index:
     return index
 
 
-_lock = threading.Lock()
-_indexes: dict[str, Index] = {}
+#: Each district's index, rebuilt when a unit, compound or building changes in any process.
+_indexes = stamps.StampedCache(PLACES_STAMP, _build)
 
 
-def invalidate(*_args, **_kwargs) -> None:
-    """Forget every district's index (connected to Unit, Compound and Building saves and deletes)."""
-    with _lock:
-        _indexes.clear()
-
-
-def _index(district_code: str) -> Index:
-    with _lock:
-        index = _indexes.get(district_code)
-    if index is None:
-        index = _build(district_code)
-        with _lock:
-            _indexes[district_code] = index
-    return index
 
 
 @dataclass
@@ -156,7 +143,7 @@ def resolve_address(district_code: str, text: str) -> Resolved | None:
     text = normalise(text)
     if not text.strip():
         return None
-    index = _index(district_code)
+    index = _indexes.get(district_code)
     hits = []  # (start, end, variant, place)
     for variant in index.ordered:
         start = text.find(variant)

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,10 +8,10 @@ class IntakeConfig(AppConfig):
 
     def ready(self):
         from gridgov.accounts.scope import Rule, register
-        from gridgov.structure.models import Building, Compound, Unit
+        from gridgov.core import stamps
 
-        from .address import invalidate
-        from .models import IntakeSettings, Suggestion, TrainingExample
+        from .classify import CLASSIFIER_STAMP
+        from .models import ClassifierModel, IntakeSettings, Suggestion, TrainingExample
 
         register(IntakeSettings, Rule(district_path="district__code"))
         register(Suggestion, Rule(unit_path="case__unit__code", personal=True))
@@ -28,7 +27,5 @@ class IntakeConfig(AppConfig):
         register_page_panel(recategorise_offer)
         menu.register_entries()
 
-        # The address index is built from the registry's names; any change to them rebuilds it.
-        for model in (Unit, Compound, Building):
-            post_save.connect(invalidate, sender=model, dispatch_uid=f"intake_address_saved_{model.__name__}")
-            post_delete.connect(invalidate, sender=model, dispatch_uid=f"intake_address_deleted_{model.__name__}")
+        # Every process's copy of the active model follows an activation anywhere.
+        stamps.bump_on_change(CLASSIFIER_STAMP, ClassifierModel)

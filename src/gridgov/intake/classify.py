@@ -25,13 +25,14 @@ or when a stored model is first unpickled).
 """
 import hashlib
 import io
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
 from gridgov.catalogue.models import Category
+from gridgov.catalogue.services import CATALOGUE_STAMP
+from gridgov.core import stamps
 
 from .models import ClassifierModel
 from .text import normalise, text_of
@@ -43,7 +44,8 @@ KEYWORD_PRIOR = 4.0
 # -- the catalogue: labels and keywords ----------------------------------------------------------
 @dataclass
 class Catalogue:
-    """The active leaf categories, read once per suggestion or evaluation (a hundred rows)."""
+    """The active leaf categories with their terms, held per process until a category changes in
+    any process (the catalogue's stamp): a suggestion costs no query for them."""
 
     categories: list
     by_code: dict = field(default_factory=dict)
@@ -51,6 +53,10 @@ class Catalogue:
 
     @classmethod
     def load(cls) -> "Catalogue":
+        return _catalogue.get()
+
+    @classmethod
+    def read(cls, _key=None) -> "Catalogue":
         categories = list(Category.objects.leaves().filter(active=True))
         catalogue = cls(categories, {c.code: c for c in categories})
         for category in categories:
@@ -102,33 +108,35 @@ def blend(probabilities: dict | None, keywords: dict) -> dict:
     return blended
 
 
+_catalogue = stamps.StampedCache(CATALOGUE_STAMP, Catalogue.read)
+
+
 # -- the stored model -------------------------------------------------------------------------
-_cache: dict = {}
-_cache_lock = threading.Lock()
+#: The stamp (``core.stamps``) raised whenever a stored model is saved or deleted (trained,
+#: activated): every process then loads the active one again.
+CLASSIFIER_STAMP = "intake.classifier"
+
+
+def _load_active(_key):
+    row = ClassifierModel.objects.filter(active=True).values_list("version", "digest", "blob").first()
+    if row is None:
+        return None
+    version, digest, blob = row
+    blob = bytes(blob)
+    if hashlib.sha256(blob).hexdigest() != digest:
+        raise ValueError(f"classifier model v{version} is corrupt: its digest does not match")
+    import joblib
+
+    return version, joblib.load(io.BytesIO(blob))
+
+
+_active = stamps.StampedCache(CLASSIFIER_STAMP, _load_active)
 
 
 def active_model():
-    """``(version, pipeline)`` of the active stored model, or None. One small query tells whether
-    the process's cached copy is still the active one; a new active model is loaded once (models
-    are cached by their digest, so re-activating an identical one costs nothing)."""
-    row = ClassifierModel.objects.filter(active=True).values_list("pk", "version", "digest").first()
-    if row is None:
-        return None
-    pk, version, digest = row
-    with _cache_lock:
-        if _cache.get("digest") != digest:
-            blob = bytes(ClassifierModel.objects.filter(pk=pk).values_list("blob", flat=True).get())
-            if hashlib.sha256(blob).hexdigest() != digest:
-                raise ValueError(f"classifier model v{version} is corrupt: its digest does not match")
-            import joblib
-
-            _cache.update(digest=digest, pipeline=joblib.load(io.BytesIO(blob)))
-        return version, _cache["pipeline"]
-
-
-def forget_cached_model() -> None:
-    with _cache_lock:
-        _cache.clear()
+    """``(version, pipeline)`` of the active stored model, or None: loaded once per process and
+    again only when a model was trained or activated in any process."""
+    return _active.get()
 
 
 @dataclass(frozen=True)

@@ -21,3 +21,9 @@ class StructureConfig(AppConfig):
         register(Household, Rule(unit_path="building__microgrid__code"))
         register(PartyOrg, Rule(unit_path="unit__code"))
         register(Department, Rule(district_path="district__code"))
+
+        from gridgov.core import stamps
+
+        from .services import PLACES_STAMP
+
+        stamps.bump_on_change(PLACES_STAMP, Unit, Compound, Building)

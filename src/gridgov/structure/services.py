@@ -6,6 +6,11 @@ from django.db.models import Count, Exists, OuterRef, Q
 from . import codes
 from .models import Compound, PartyOrg, Unit, UnitKind
 
+#: The stamp (``core.stamps``) raised whenever a unit, compound or building is saved or deleted:
+#: what the per-process indexes built from places (the case engine's spatial index, intake's
+#: address index) watch.
+PLACES_STAMP = "structure.places"
+
 
 def compounds_in(unit: Unit):
     """Compounds inside a unit: by their grid for grid and above, by their buildings for a micro-grid."""

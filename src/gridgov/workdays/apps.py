@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,15 +7,13 @@ class WorkdaysConfig(AppConfig):
     verbose_name = _("Working-day calendar")
 
     def ready(self):
-        # Any change to the calendar must reach the in-memory copy the deadline functions use.
+        # Any change to the calendar must reach every process's copy and the case deadlines.
         from django.utils import timezone
 
-        from gridgov.core import jobs
+        from gridgov.core import jobs, stamps
 
-        from .services import calendar_changed, ensure_provisional
+        from .services import CALENDAR_STAMP, ensure_provisional
 
         jobs.register("holidays-provisional", lambda now: ensure_provisional(timezone.localdate(now)))
 
-        holiday = self.get_model("Holiday")
-        post_save.connect(calendar_changed, sender=holiday, dispatch_uid="workdays_calendar_saved")
-        post_delete.connect(calendar_changed, sender=holiday, dispatch_uid="workdays_calendar_deleted")
+        stamps.bump_on_change(CALENDAR_STAMP, self.get_model("Holiday"))

@@ -2,10 +2,9 @@
 
 Deadlines are counted in working-day time: a working day is 24 hours of the project's local day
 (settings.TIME_ZONE), a non-working day counts for nothing. The case worker calls these functions
-thousands of times per run, so the calendar is held in memory per process (see :class:`_Calendar`).
+thousands of times per run, so the calendar is held in memory per process (a ``StampedCache``).
 """
 import datetime as dt
-import time
 from dataclasses import dataclass
 
 from chinese_calendar import constants as package
@@ -21,51 +20,23 @@ from .statutory import statutory_holidays
 ONE_DAY = dt.timedelta(days=1)
 
 
-class _Calendar:
-    """The holiday table as a dict date → is a working day, loaded once and reused.
-
-    Saving or deleting a Holiday clears it in this process (signals, see apps.py); other processes
-    (the web server's workers, the case worker) reload it after ``ttl`` seconds, so an
-    administrator's edit reaches them without a query per call.
-    """
-
-    ttl = 300.0
-
-    def __init__(self):
-        self._table: dict[dt.date, bool] | None = None
-        self._loaded_at = 0.0
-
-    def table(self) -> dict[dt.date, bool]:
-        table = self._table
-        if table is None or time.monotonic() - self._loaded_at > self.ttl:
-            table = {day: kind == HolidayKind.WORKDAY for day, kind in Holiday.objects.values_list("date", "kind")}
-            self._table, self._loaded_at = table, time.monotonic()
-        return table
-
-    def clear(self) -> None:
-        self._table = None
-
-
-_calendar = _Calendar()
-
-
-#: The stamp (``core.stamps``) raised whenever the calendar changes: what the case engine watches to
-#: recompute its deadlines.
+#: The stamp (``core.stamps``) raised whenever the calendar changes: what every process's copy of
+#: the calendar and the case engine's deadline recomputation watch.
 CALENDAR_STAMP = "workdays.calendar"
 
 
-def invalidate_calendar(**_signal_kwargs) -> None:
-    """Forget the cached calendar. Connected to Holiday's post_save/post_delete; a change is also
-    forgotten again when its transaction commits, in case another thread of this process reloaded
-    the table in between without seeing the uncommitted row."""
-    _calendar.clear()
-    transaction.on_commit(_calendar.clear)
+def _load_calendar(_key) -> dict[dt.date, bool]:
+    return {day: kind == HolidayKind.WORKDAY for day, kind in Holiday.objects.values_list("date", "kind")}
 
 
-def calendar_changed(**_signal_kwargs) -> None:
-    """The calendar changed (an administrator's edit, a seeding): forget it here and raise its
-    stamp, so every process and the deadlines follow."""
-    invalidate_calendar()
+#: The holiday table as a dict date → is a working day, held per process and reloaded when the
+#: calendar's stamp moves (an administrator's edit in any process), without a query per call.
+_calendar = stamps.StampedCache(CALENDAR_STAMP, _load_calendar)
+
+
+def calendar_changed() -> None:
+    """The calendar changed by a bulk write (a seeding): raise its stamp, as Holiday's signals do
+    for an administrator's edit, so every process's copy and the deadlines follow."""
     stamps.bump(CALENDAR_STAMP)
 
 
@@ -90,7 +61,7 @@ def is_working_day(day: dt.date) -> bool:
     """
     if isinstance(day, dt.datetime):
         day = _local(day).date()
-    worked = _calendar.table().get(day)
+    worked = _calendar.get().get(day)
     return day.weekday() < 5 if worked is None else worked
 
 

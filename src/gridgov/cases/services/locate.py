@@ -1,17 +1,14 @@
 """Point-in-polygon location of a case to the most precise unit, through the kernel's shape index
 (:class:`gridgov.core.geo.ShapeIndex`) over every boundary of a district below the district itself.
 
-The index is built once per process and district and rebuilt when a unit's boundary changes
-(``invalidate`` is connected to Unit saves), so locating a case costs a tree query, not a scan of
-the polygons.
+The index is built once per process and district and rebuilt when the places' stamp moves (a unit
+saved or deleted in any process), so locating a case costs a tree query, not a scan of the polygons.
 """
-import threading
-
+from gridgov.core import stamps
 from gridgov.core.geo import ShapeIndex
 from gridgov.structure.models import Unit, UnitKind
+from gridgov.structure.services import PLACES_STAMP
 
-_lock = threading.Lock()
-_indexes: dict[str, ShapeIndex] = {}
 PRECISION = {UnitKind.MICROGRID: 0, UnitKind.GRID: 1, UnitKind.COMMUNITY: 2, UnitKind.STREET: 3}
 
 
@@ -21,21 +18,12 @@ def _build(district_code: str) -> ShapeIndex:
     return ShapeIndex(((unit.pk, unit.kind), unit.boundary) for unit in units)
 
 
-def invalidate(district_code: str | None = None) -> None:
-    with _lock:
-        if district_code is None:
-            _indexes.clear()
-        else:
-            _indexes.pop(district_code, None)
+_indexes = stamps.StampedCache(PLACES_STAMP, _build)
 
 
 def locate(district_code: str, lat: float, lng: float) -> Unit | None:
     """The smallest unit of the district whose boundary contains the point, or None outside it."""
-    with _lock:
-        if district_code not in _indexes:
-            _indexes[district_code] = _build(district_code)
-        index = _indexes[district_code]
-    hits = index.containing(lat, lng)
+    hits = _indexes.get(district_code).containing(lat, lng)
     if not hits:
         return None
     pk, _kind = min(hits, key=lambda hit: PRECISION[hit[1]])

@@ -9,7 +9,7 @@ case twice (a case already moved has nothing left to move).
 """
 from django.db import transaction
 
-from gridgov.core import clock, stamps
+from gridgov.core import clock, jobs, stamps
 from gridgov.workdays.services import CALENDAR_STAMP
 
 from ..actions import CaseAction
@@ -28,6 +28,7 @@ def recompute(now=None) -> str:
     now = now or clock.now()
     moved = 0
     for pk in list(Case.objects.filter(status__in=Status.RUNNING).values_list("pk", flat=True)):
+        jobs.step()
         with transaction.atomic():
             case = Case.objects.select_for_update().select_related("category").get(pk=pk)
             due = deadlines.resolution_due(case)

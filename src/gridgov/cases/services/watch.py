@@ -9,6 +9,11 @@ reminds handlers and dispatchers once. Missed whistle report-ins are flagged.
 
 The watch only records these events on the timeline; whoever is told reacts to the entries
 (``gridgov.notifications``), as to any other step of a case.
+
+Each case is locked, re-checked and recorded in its own transaction, and a case another transaction
+holds (a handler's step, a second worker) is skipped until the next round rather than waited for:
+every event is recorded once — the state it changes (light, ``response_reminded``) is read under the
+lock — and none is lost when a worker dies half-way (``core.jobs``: the next worker continues).
 """
 from dataclasses import dataclass
 
@@ -17,7 +22,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from gridgov.core import clock
+from gridgov.core import clock, jobs
 
 from ..actions import CaseAction
 from ..models import Case, Level, Light, Status
@@ -59,8 +64,12 @@ def tick(now=None) -> TickReport:
     report = TickReport()
     with translation.override(settings.LANGUAGE_CODE):
         for pk in list(Case.objects.filter(status__in=Status.RUNNING).values_list("pk", flat=True)):
+            jobs.step()
             with transaction.atomic():
-                case = Case.objects.select_for_update().select_related("category").get(pk=pk)
+                case = (Case.objects.select_for_update(skip_locked=True, of=("self",)).select_related("category")
+                        .filter(pk=pk, status__in=Status.RUNNING).first())
+                if case is None:  # closed meanwhile, or being changed: the next round looks again
+                    continue
                 report.checked += 1
                 new_light = deadlines.light(case, now)
                 if new_light != case.light:
