@@ -21,3 +21,13 @@ class StructureConfig(AppConfig):
         register(Household, Rule(unit_path="building__microgrid__code"))
         register(PartyOrg, Rule(unit_path="unit__code"))
         register(Department, Rule(district_path="district__code"))
+
+        from django.db.models.signals import post_delete, post_save
+
+        from . import mapdata
+
+        def unit_changed(sender, instance, **kwargs):
+            mapdata.invalidate(instance.district_code)
+
+        post_save.connect(unit_changed, sender=Unit, weak=False, dispatch_uid="structure_roads_unit_saved")
+        post_delete.connect(unit_changed, sender=Unit, weak=False, dispatch_uid="structure_roads_unit_deleted")
