@@ -65,11 +65,19 @@
     const fill = Math.max(width / (whole.w * fit), height / (whole.h * fit));
     const room = mine === all ? 1 : 2.2;
     const zoom = Math.min(Math.max(fill, Math.min(width / (part.w * room * fit), height / (part.h * room * fit)), 1), 64);
-    // Own grids on the district's edge: slide the view inwards rather than show the void beyond it.
+    return {center: inside(features, box, scale, [(mine.x[0] + mine.x[1]) / 2, (mine.y[0] + mine.y[1]) / 2], zoom),
+            zoom: zoom};
+  }
+
+  /* A centre for that zoom that keeps the box on the district: a place on its edge slides the view
+     inwards rather than show the void beyond it. */
+  function inside(features, box, scale, centre, zoom) {
+    const all = bounds(features);
+    const fit = Math.min(Math.max(box.clientWidth - 20, 1) / ((all.x[1] - all.x[0]) * scale),
+                         Math.max(box.clientHeight - 20, 1) / (all.y[1] - all.y[0]));  // pixels per degree at zoom 1
     const half = {x: box.clientWidth / (2 * fit * zoom * scale), y: box.clientHeight / (2 * fit * zoom)};  // margins too
     const clamp = function (value, low, high) { return low > high ? (low + high) / 2 : Math.min(Math.max(value, low), high); };
-    return {center: [clamp((mine.x[0] + mine.x[1]) / 2, all.x[0] + half.x, all.x[1] - half.x),
-                     clamp((mine.y[0] + mine.y[1]) / 2, all.y[0] + half.y, all.y[1] - half.y)], zoom: zoom};
+    return [clamp(centre[0], all.x[0] + half.x, all.x[1] - half.x), clamp(centre[1], all.y[0] + half.y, all.y[1] - half.y)];
   }
 
   /* What the server knows inside the view (intake/around.py): roads as lines, compounds and the
@@ -132,8 +140,19 @@
       message.classList.toggle("text-danger", Boolean(bad));
     }
 
+    /* The grids' styles; the own grids' names only while compounds are not drawn (they would cover them). */
+    function regions(named) {
+      return features.map(function (feature) {
+        const unit = feature.properties;
+        if (unit.kind === "district") return {name: unit.code, itemStyle: {areaColor: "#e9ecef", borderColor: "#495057", borderWidth: 2}, label: {show: false}};
+        return unit.own ? {name: unit.code, itemStyle: {areaColor: "#ffcdd2", borderColor: "#b71c1c"}, label: {show: named}} : {name: unit.code};
+      });
+    }
+
+    let aspect = 1;
     const chart = gridgovMap.load(box, text.url, function (loaded, scale) {
       features = loaded;
+      aspect = scale;
       if (chosen()) status.textContent = text.labelPicked + describe(chosen());
       const names = Object.fromEntries(loaded.map(function (f) { return [f.properties.code, f.properties]; }));
       const name = function (params) { return names[params.name] ? names[params.name].name : ""; };
@@ -143,11 +162,7 @@
           roam: true, scaleLimit: {min: 1, max: 64},
           tooltip: {show: true, formatter: function (params) { return escape(name(params)); }},
           label: {show: false, formatter: name},
-          regions: loaded.map(function (feature) {
-            const unit = feature.properties;
-            if (unit.kind === "district") return {name: unit.code, itemStyle: {areaColor: "#e9ecef", borderColor: "#495057", borderWidth: 2}, label: {show: false}};
-            return unit.own ? {name: unit.code, itemStyle: {areaColor: "#ffcdd2", borderColor: "#b71c1c"}, label: {show: true}} : {name: unit.code};
-          }),
+          regions: regions(true),
         })),
         series: [pin(chosen())],
       };
@@ -168,7 +183,7 @@
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (data) {
           if (!data || ticket !== asked) return;
-          chart.setOption({series: surroundings(data, text)});
+          chart.setOption({geo: {regions: regions(!data.compounds.length)}, series: surroundings(data, text)});
           box.dataset.detailed = data.detailed;
           box.dataset.places = data.roads.length + "," + data.compounds.length + "," + data.buildings.length + "," +
             (data.pins.length + data.grids.length);
@@ -199,8 +214,8 @@
     /* Put the pin there and bring it into view, closer in if the map is far out. */
     function goTo(point) {
       if (!show(point)) return false;
-      const zoom = chart.getOption().geo[0].zoom || 1;
-      chart.setOption({geo: {center: point, zoom: Math.max(zoom, 6)}});
+      const zoom = Math.max(chart.getOption().geo[0].zoom || 1, 6);
+      chart.setOption({geo: {center: inside(features, box, aspect, point, zoom), zoom: zoom}});
       later();
       return true;
     }
