@@ -63,10 +63,12 @@ def test_small_loop_from_a_phone(sign_in, live_server, live_world, picture):
     resident.goto(f"{live_server.url}/cases/report/")
     resident.wait_for_selector("#report-map[aria-busy=false]")
 
+    resident.click("[data-category-fold] > summary")  # folded on a phone: the page stays short
     resident.fill("[data-category-search]", category.plain_name)
     resident.click(f"label[for=category-{category.pk}]")
     assert resident.input_value("#id_title") == category.plain_name  # suggested from the category
     resident.fill("#id_title", "3栋楼下暴露垃圾")
+    resident.click("details:has(#id_description) > summary")
     resident.fill("#id_description", "单元门口右侧，已经两天没人清理。")
     # The words bring a suggestion and "already reported?" (htmx, after a pause) into the page above
     # the map: let them land before measuring where on the screen the point is.

@@ -77,6 +77,7 @@ def test_devices_and_reveals_on_the_care_page(district, client):
     revealed = client.post(f"/care/plans/{w.plan.pk}/reveal/",
                            {"field": "guardian_phone", "id": guardian.pk, "reason": "联系家属"})
     assert cw.SON in revealed.content.decode() and CareRevealLog.objects.count() == 1
+    assert f'href="tel:{cw.SON}"' in revealed.content.decode()  # the number just revealed, one tap to call
 
 
 def test_the_board_and_coverage(district, client):

@@ -28,7 +28,7 @@ from gridgov.reportin.models import EmployerReport, MemberRegistration, ReportSt
 from gridgov.shop.models import Item
 from gridgov.shop.models import Order as ShopOrder
 from gridgov.shop.models import OrderStatus as ShopStatus
-from gridgov.structure.models import Department, PartyOrg, Unit
+from gridgov.structure.models import Compound, Department, PartyOrg, Unit
 from gridgov.structure.services import coverage
 from gridgov.timebank.models import Movement, MovementKind
 from gridgov.volunteering.models import OrderStatus as ServiceStatus
@@ -106,6 +106,27 @@ def test_staff_accounts_cover_every_grid_street_community_and_department(demo):
     assert len(streets) == 7 and len(communities) == 83
     assert RoleAssignment.objects.filter(role=Role.DEPARTMENT_STAFF).values("department").distinct().count() == 11
     assert authenticate(username="gw_" + Unit.objects.filter(kind="grid").first().code, password=PASSWORD)
+
+
+def test_every_grid_post_has_a_work_phone_and_the_resident_a_grid_worker_to_call(demo):
+    from gridgov.accounts.contacts import my_grid_worker
+
+    posts = RoleAssignment.objects.filter(role__in=[Role.GRID_WORKER, Role.GRID_LEADER], unit__district_code=DISTRICT)
+    assert posts.count() >= 83 and not posts.filter(work_phone="").exists()
+    contact = my_grid_worker(User.objects.get(username="resident"))
+    assert contact.phone.startswith("028-") and contact.grid == "怡湖社区第1网格"
+
+
+def test_compounds_stand_amid_their_buildings(demo):
+    """Each compound at the middle of its buildings' micro-grids, so that the report map can label
+    a grid's compounds apart (they all stood on the grid's centre)."""
+    spots = {}
+    for grid, lat, lng in Compound.objects.filter(grid__district_code=DISTRICT).values_list("grid", "center_lat",
+                                                                                            "center_lng"):
+        assert lat is not None and lng is not None
+        spots.setdefault(grid, []).append((lat, lng))
+    assert any(len(points) == 3 for points in spots.values())  # a 社区's grid has three compounds
+    assert all(len(set(points)) == len(points) for points in spots.values())
 
 
 def test_two_coverages_are_computed_and_work_coverage_is_complete(demo):

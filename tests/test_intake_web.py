@@ -425,12 +425,14 @@ def test_typing_a_complaint_prefills_the_category_and_offers_the_case_already_re
     resident = sign_in("resident", {"width": 1280, "height": 900})
     resident.goto(f"{live_server.url}/cases/report/")
     resident.fill("#id_title", MASTER_TEXT)
+    resident.click("details:has(#id_description) > summary")  # folded: secondary on a phone
     resident.fill("#id_description", "好几天了，担心不安全")
     resident.wait_for_selector(f"[data-report-suggest] [data-suggested-category='{guess.category.pk}']")
     assert resident.is_checked(f"#category-{guess.category.pk}")  # pre-filled
     assert resident.inner_text("[data-category-chosen]") == guess.category.plain_name
     assert resident.input_value("#id_suggested") == str(guess.category.pk)
     assert f"{round(guess.confidence * 100)}%" in resident.inner_text("[data-suggested-confidence]")
+    resident.click("details:has(#id_address) > summary")  # folded: the map and its search come first
     resident.fill("#id_address", BUILDING)  # the place, by its address: grid A1-1
     offer = resident.wait_for_selector(f"[data-already-reported] [data-similar-case='{master.code}']")
     # The public form (changed with the case scope fix): the category, not the reporter's title.
@@ -454,6 +456,7 @@ def test_a_kept_suggestion_is_filed_as_the_platforms_choice(sign_in, live_server
     resident.goto(f"{live_server.url}/cases/report/")
     resident.fill("#id_title", GARBAGE)
     resident.wait_for_selector("[data-report-suggest] [data-suggested-category]")
+    resident.click("details:has(#id_address) > summary")  # folded: the map and its search come first
     resident.fill("#id_address", BUILDING)
     resident.wait_for_load_state("networkidle")
     shot(resident, "report-phone")
@@ -496,6 +499,7 @@ def test_a_resident_who_is_not_sure_of_the_category_still_reports_from_a_phone(s
     resident.goto(f"{live_server.url}/cases/report/")
     assert resident.is_checked("#category-unknown")
     resident.fill("#id_title", VAGUE)
+    resident.click("details:has(#id_address) > summary")  # folded: the map and its search come first
     resident.fill("#id_address", BUILDING)
     resident.wait_for_load_state("networkidle")
     resident.click("button[type=submit]:has-text('Submit'), button[type=submit]:has-text('提交')")

@@ -137,6 +137,16 @@ def test_reveal_with_a_reason_shows_the_value_and_logs_it(client, district):
     assert person.id_number in response.content.decode()
     log = RevealLog.objects.get()
     assert (log.user, log.person, log.field, log.reason) == (staff, person, "id_number", "核实低保申请")
+    assert "tel:" not in response.content.decode()  # an ID number is not called
+
+
+def test_a_revealed_phone_number_is_a_tel_link_and_a_masked_one_is_not(client, district):
+    person = district.persons[0]
+    client = signed_in(client, district, "community_staff")
+    page = client.get(reverse("person", args=[person.pk])).content.decode()
+    assert person.masked_phone in page and "tel:" not in page  # masked: nothing to call
+    response = reveal(client, person, field="phone", reason="回访核实")
+    assert f'href="tel:{person.phone}"' in response.content.decode()
 
 
 def test_reveal_outside_the_scope_is_not_found(client, district):

@@ -5,11 +5,13 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.people.models import PHONE_RE
 from gridgov.structure.models import Department, Unit, UnitKind
 
 from .roles import Role
@@ -37,6 +39,11 @@ class RoleAssignment(models.Model):
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="role_assignments", verbose_name=_("unit"))
     department = models.ForeignKey(Department, models.PROTECT, null=True, blank=True, related_name="staff",
                                    verbose_name=_("department"))
+    work_phone = models.CharField(
+        _("work phone"), max_length=20, blank=True,
+        validators=[RegexValidator(f"^(?:{PHONE_RE.pattern})$", _("Enter a mobile number (11 digits) or a landline with area code."))],
+        help_text=_("The number of this post that residents may call (a grid worker's work phone); published, "
+                    "not personal data."))
 
     objects = ScopedQuerySet.as_manager()
 

@@ -120,6 +120,11 @@ def _png(rng: random.Random) -> SimpleUploadedFile:
 
 
 # -- staff --------------------------------------------------------------------------------------
+def work_phone(rng: random.Random) -> str:
+    """A grid post's published work phone: a Chengdu landline (028), as on a grid's notice board."""
+    return f"028-8{rng.randint(0, 9999999):07d}"
+
+
 def ensure_staff(district_code: str = DISTRICT) -> int:
     """Create the systematic staff accounts the routing needs; returns how many were created.
 
@@ -152,8 +157,10 @@ def ensure_staff(district_code: str = DISTRICT) -> int:
     if any(user.pk is None for user in users):  # a backend that does not return ids from bulk inserts
         users = list(User.objects.filter(username__in=[w[0] for w in wanted]).order_by("pk"))
         users.sort(key=lambda user: [w[0] for w in wanted].index(user.username))
-    RoleAssignment.objects.bulk_create([RoleAssignment(user=user, role=role, unit=unit, department=department)
-                                        for user, (_username, role, unit, department) in zip(users, wanted)])
+    RoleAssignment.objects.bulk_create([
+        RoleAssignment(user=user, role=role, unit=unit, department=department,
+                       work_phone=work_phone(rng) if role == Role.GRID_WORKER else "")
+        for user, (_username, role, unit, department) in zip(users, wanted)])
     return len(users)
 
 

@@ -8,13 +8,14 @@ identical.
 """
 import datetime as dt
 import random
+from collections import defaultdict
 from pathlib import Path
 
 from django.contrib.auth.models import Permission, User
 from django.db import transaction
 
 from gridgov.accounts.models import Role, RoleAssignment
-from gridgov.accounts.roles import REVEAL_ROLES
+from gridgov.accounts.roles import GRID_ROLES, REVEAL_ROLES
 from gridgov.people.idnumber import make_id_number
 from gridgov.people.models import Person, SpecialGroup
 from gridgov.structure.divisions import import_divisions
@@ -34,7 +35,7 @@ from gridgov.structure.models import (
 )
 
 from . import participation
-from .cases import generate_cases
+from .cases import generate_cases, work_phone
 from .seed import DISTRICT, GIVEN, PASSWORD, SEED, SURNAMES
 
 DIVISIONS = Path(__file__).parent / "data" / "divisions"
@@ -99,18 +100,26 @@ class _Builder:
             for compound in compounds:
                 compound.community, compound.grid = community, grid
                 compound.address = f"{community.parent.short_name}{community.short_name}{compound.name}"
-                compound.center_lat, compound.center_lng = grid.center_lat, grid.center_lng
             Compound.objects.bulk_create(compounds)
-            number = 0
+            number, spots = 0, defaultdict(list)
             for micro in grid.children.order_by("code"):
                 for _ in range(2):
                     number += 1
-                    building = Building.objects.create(compound=compounds[number % len(compounds)], microgrid=micro,
+                    compound = compounds[number % len(compounds)]
+                    building = Building.objects.create(compound=compound, microgrid=micro,
                                                        name=f"{number}栋", floors=self.rng.choice([6, 11, 18, 33]),
                                                        entrances=self.rng.choice([1, 2, 3]))
+                    if micro.center_lat is not None:
+                        spots[compound.pk].append((micro.center_lat, micro.center_lng))
                     households = Household.objects.bulk_create(
                         [Household(building=building, entrance=1, room=f"{floor}01") for floor in (1, 2)])
                     people.append(self.person(micro, households[0]))
+            # A compound stands amid its buildings (each in its micro-grid), not all on the grid's centre.
+            for compound in compounds:
+                found = spots[compound.pk] or [(grid.center_lat, grid.center_lng)]
+                compound.center_lat = round(sum(spot[0] for spot in found) / len(found), 6)
+                compound.center_lng = round(sum(spot[1] for spot in found) / len(found), 6)
+            Compound.objects.bulk_update(compounds, ["center_lat", "center_lng"])
         Person.objects.bulk_create(people)
         elderly = [p for p in Person.objects.filter(unit__district_code=DISTRICT) if p.birth_date.year < 1955]
         self.groups["elderly-alone"].people.add(*elderly[::3])
@@ -225,7 +234,8 @@ class _Builder:
             person.user = user
             person.save()
             RoleAssignment.objects.create(user=user, role=role, unit=unit,
-                                          department=chengguan if role == Role.DEPARTMENT_STAFF else None)
+                                          department=chengguan if role == Role.DEPARTMENT_STAFF else None,
+                                          work_phone=work_phone(self.rng) if role in GRID_ROLES else "")
             if role == Role.DISTRICT_ADMIN:
                 user.user_permissions.add(*back_office)
             if role in REVEAL_ROLES:

@@ -10,6 +10,10 @@ fragments of the page (htmx): the suggested category with its confidence (``clas
 ``/api/v1/intake/suggest``), “already reported?” (``duplicates.similar_for_report``, as
 ``/api/v1/intake/similar``) and joining one of those cases instead (``duplicates.join``, as
 ``/api/v1/intake/cases/{code}/join``).
+
+The map around the place (``around.py``) answers two more: what is inside the box the reporter
+looks at (roads, compounds, buildings and open reports, ``places.json``) and the address search
+(``address/``). A resident also sees whom to call: the grid worker of their home.
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gridgov.accounts.contacts import my_grid_worker
 from gridgov.accounts.scope import scope_for
 from gridgov.cases.forms import ReportDraftForm, ReportForm
 from gridgov.cases.models import Channel
@@ -27,7 +32,7 @@ from gridgov.cases.services.callers import channel_and_reporter, default_channel
 from gridgov.cases.views.base import is_htmx, user_district
 from gridgov.structure.models import Unit, UnitKind
 
-from . import classify, duplicates
+from . import around, classify, duplicates
 from .services import report_free_text
 
 
@@ -63,8 +68,9 @@ def report(request):
             else:
                 messages.success(request, _("Reported as case %(code)s. You can follow it here.") % {"code": case.code})
                 return redirect("case", code=case.code)
-    return render(request, "cases/report.html", {"form": form, "patrol": patrol, "district": district},
-                  status=400 if posted else 200)
+    return render(request, "cases/report.html", {
+        "form": form, "patrol": patrol, "district": district,
+        "grid_contact": None if patrol else my_grid_worker(request.user)}, status=400 if posted else 200)
 
 
 @login_required
@@ -84,6 +90,26 @@ def report_map(request):
     features += [feature(grid, any(grid.code.startswith(code) or code.startswith(grid.code) for code in own))
                  for grid in grids]
     return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@login_required
+def report_places(request):
+    """What the map draws inside ``?box=west,south,east,north`` (``around.places``): 400 with
+    the reason for a box that is not one."""
+    _channel(request.user)
+    try:
+        area = around.parse_box(request.GET.get("box", ""))
+    except ValidationError as error:
+        return JsonResponse({"detail": " ".join(error.messages)}, status=400)
+    return JsonResponse(around.places(request.user, user_district(request.user).code, area))
+
+
+@login_required
+def report_address(request):
+    """The address search: ``?q=`` → candidate places, each with a point to drop the pin on."""
+    _channel(request.user)
+    candidates = around.address_candidates(user_district(request.user).code, request.GET.get("q", ""))
+    return JsonResponse({"candidates": candidates})
 
 
 # -- the helpers while the reporter writes (htmx fragments) ---------------------------------------

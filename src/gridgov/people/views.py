@@ -90,7 +90,8 @@ def person_reveal(request, pk):
         return _reveal_result(request, error=str(error) or _("You are not allowed to do this."), status=403)
     except NotFound:
         return _reveal_result(request, error=_("This person is not in your area."), status=404)
-    return _reveal_result(request, value=value)
+    # A phone number just revealed can be called with one tap (a tel: link), nothing more unmasked.
+    return _reveal_result(request, value=value, callable=request.POST.get("field") == "phone")
 
 
 def _reveal_result(request, status=200, **context):

@@ -266,7 +266,8 @@ def _reveal(request, plan):
         value = reveal.reveal_guardian_phone(request.user, _int(post.get("id")), post.get("reason", ""))
     else:
         value = reveal.reveal_reading(request.user, _int(post.get("id")), post.get("reason", ""))
-    return render(request, "care/reveal.html", {"plan": plan, "value": value})
+    return render(request, "care/reveal.html", {"plan": plan, "value": value,
+                                                "callable": post.get("field") == "guardian_phone"})
 
 
 # -- a person's care page --------------------------------------------------------------------------

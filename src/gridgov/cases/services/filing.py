@@ -17,7 +17,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.accounts.models import Role, RoleAssignment
+from gridgov.accounts.contacts import grid_posts
+from gridgov.accounts.models import RoleAssignment
 from gridgov.accounts.roles import GRID_ROLES
 from gridgov.core import clock
 from gridgov.core.text import check_plain
@@ -99,19 +100,15 @@ def initial_queue(category, unit: Unit) -> Unit:
 
 
 def on_duty(unit: Unit):
-    """The grid worker for a place: one posted to its micro-grid, else to its grid, else to any
-    micro-grid of the grid, else the grid leader; the least loaded when there are several. ``unit``
-    is a grid or a micro-grid (the small loop)."""
-    grid = codes.prefix(unit.code, "grid")
-    tiers = [Q(role=Role.GRID_WORKER, unit__code=unit.code), Q(role=Role.GRID_WORKER, unit__code=grid),
-             Q(role=Role.GRID_WORKER) & codes.subtree_q("unit__code", grid), Q(role=Role.GRID_LEADER, unit__code=grid)]
-    for tier in tiers:
-        users = list(RoleAssignment.objects.filter(tier, user__is_active=True).values_list("user", flat=True))
-        if users:
-            return (User.objects.filter(pk__in=users)
-                    .annotate(load=Count("handled_cases", filter=Q(handled_cases__status__in=OPEN_STATUSES)))
-                    .order_by("load", "pk").first())
-    return None
+    """The grid worker for a place (the first tier of ``accounts.contacts.grid_posts``: one posted
+    to its micro-grid, else to its grid, else to any micro-grid of the grid, else the grid leader);
+    the least loaded when there are several. ``unit`` is a grid or a micro-grid (the small loop)."""
+    users = list(grid_posts(unit).values_list("user", flat=True))
+    if not users:
+        return None
+    return (User.objects.filter(pk__in=users)
+            .annotate(load=Count("handled_cases", filter=Q(handled_cases__status__in=OPEN_STATUSES)))
+            .order_by("load", "pk").first())
 
 
 @transaction.atomic

@@ -14,17 +14,20 @@ PRECISION = {UnitKind.MICROGRID: 0, UnitKind.GRID: 1, UnitKind.COMMUNITY: 2, Uni
 
 def _build(district_code: str) -> ShapeIndex:
     units = (Unit.objects.filter(district_code=district_code, boundary__isnull=False)
-             .exclude(kind=UnitKind.DISTRICT).only("pk", "kind", "boundary"))
-    return ShapeIndex(((unit.pk, unit.kind), unit.boundary) for unit in units)
+             .exclude(kind=UnitKind.DISTRICT).only("pk", "kind", "code", "boundary"))
+    return ShapeIndex(((PRECISION[unit.kind], unit.code, unit.pk), unit.boundary) for unit in units)
 
 
 _indexes = stamps.StampedCache(PLACES_STAMP, _build)
 
 
 def locate(district_code: str, lat: float, lng: float) -> Unit | None:
-    """The smallest unit of the district whose boundary contains the point, or None outside it."""
+    """The smallest unit of the district whose boundary contains the point, or None outside it.
+
+    A point on the border two units share lies in both; the first by code takes it, always the
+    same one (the tree's order, which used to decide, changes whenever the index is rebuilt)."""
     hits = _indexes.get(district_code).containing(lat, lng)
     if not hits:
         return None
-    pk, _kind = min(hits, key=lambda hit: PRECISION[hit[1]])
+    _precision, _code, pk = min(hits)
     return Unit.objects.get(pk=pk)

@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gridgov.accounts.contacts import my_grid_worker
 from gridgov.accounts.roles import DISPATCH_ROLES, GRID_TASK_ROLES, Role
 from gridgov.accounts.scope import scope_for, visible
 from gridgov.people.models import Person
@@ -64,7 +65,8 @@ def my_cases(request):
     mine = Q(reported_by=request.user) | (Q(reporter_id=person) if person else Q(pk__in=[]))
     cases = visible(request.user, CASES.filter(mine)).order_by("-reported_at")
     return _render(request, cases, title=_("My cases"), intro=_("What you reported, and how far it has got."),
-                   empty=_("You have not reported anything yet."), report_button=True)
+                   empty=_("You have not reported anything yet."), report_button=True,
+                   grid_contact=my_grid_worker(request.user))
 
 
 # -- grid worker ------------------------------------------------------------------------------
