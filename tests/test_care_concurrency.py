@@ -1,49 +1,23 @@
 """Two people at once, on PostgreSQL: the buddy and the grid worker record the same check-in —
 exactly one wins; two workers move the same escalation — the step is recorded once; two people
 resolve the same alert — one wins. The services lock the row and re-check after the lock."""
-import os
-import threading
-
 import pytest
 from django.db import connection
 
 from gridgov.care.models import CheckInEntry, Escalation, EscalationEntry
 from gridgov.care.services import checkins, escalations, watch
 from gridgov.core import clock
-from gridgov.core.errors import InvalidTransition
 
 from . import care_world as cw
 from .care_world import at
+from .races import POSTGRES_ONLY, race
 
-pytestmark = pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-                                reason="row locks between concurrent connections need PostgreSQL: "
-                                       "run with DATABASE_URL=postgresql://…")
+pytestmark = POSTGRES_ONLY
 
 
 def _race(calls, moment):
-    barrier = threading.Barrier(len(calls), timeout=30)
-    outcomes = {}
-
-    def run(name, call):
-        try:
-            with clock.frozen(moment):
-                barrier.wait()
-                call()
-            outcomes[name] = "ok"
-        except InvalidTransition as refusal:
-            outcomes[name] = refusal
-        except Exception as error:  # noqa: BLE001 — reported by the assertions
-            outcomes[name] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=item) for item in calls.items()]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
+    """The calls at once, each at ``moment``."""
+    return race(calls, around=lambda: clock.frozen(moment))
 
 
 @pytest.mark.django_db(transaction=True)
