@@ -32,12 +32,15 @@ def write_report(page, live_server, world, title):
     category = world.categories["small"]
     page.goto(f"{live_server.url}/cases/report/")
     page.wait_for_selector("#report-map[aria-busy=false]")
+    page.click("[data-category-fold] > summary")  # folded on a phone
     page.fill("[data-category-search]", category.plain_name)
     page.click(f"label[for=category-{category.pk}]")
     page.fill("#id_title", title)
     page.wait_for_load_state("networkidle")
     chart = "echarts.getInstanceByDom(document.getElementById('report-map'))"
     page.locator("#report-map").scroll_into_view_if_needed()
+    # The view centred on the reports' place first (as the worker would drag it there).
+    page.evaluate(f"(p) => {chart}.setOption({{geo: {{center: p}}}})", [IN_A1_1[1], IN_A1_1[0]])
     x, y = page.evaluate(f"(p) => {chart}.convertToPixel({{geoIndex: 0}}, p)", [IN_A1_1[1], IN_A1_1[0]])
     box = page.locator("#report-map").bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
@@ -72,6 +75,7 @@ def test_a_grid_worker_opens_and_takes_over_an_already_reported_case_on_a_phone(
 
     # Or add what they see to the other one, instead of a second case for a dispatcher to merge.
     write_report(worker, live_server, live_world, "3栋楼下小广告贴满了墙")
+    worker.click("details:has(#id_description) > summary")  # folded on a phone
     worker.fill("#id_description", "单元门两侧都是，已拍照。")
     worker.locator(f"[data-join='{posters.code}']").click()
     worker.wait_for_url(f"{live_server.url}/cases/{posters.code}/")

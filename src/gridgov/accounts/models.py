@@ -79,6 +79,10 @@ def password_fingerprint(password_hash: str) -> str:
     return salted_hmac("gridgov.accounts.ApiToken", password_hash, algorithm="sha256").hexdigest()
 
 
+#: How stale an API token's "last used" may get before a request writes it again.
+LAST_USED_EVERY = dt.timedelta(minutes=1)
+
+
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 is stored; the key is shown once. It works until
     ``expires_at`` (``GRIDGOV_TOKEN_DAYS`` after issue), its owner revokes it, or the owner's
@@ -114,12 +118,15 @@ class ApiToken(models.Model):
     @classmethod
     def find(cls, key: str) -> "ApiToken | None":
         """The working token with this key (its user active, not expired, issued under the current
-        password), marked as used; ``None`` otherwise."""
+        password), marked as used (at most once a minute: a client reporting many cases a second
+        should not pay a write per request for it); ``None`` otherwise."""
         token = cls.objects.select_related("user").filter(
             digest=_digest(key), user__is_active=True, expires_at__gt=timezone.now()).first()
         if token is None or token.password_fingerprint != password_fingerprint(token.user.password):
             return None
-        cls.objects.filter(pk=token.pk).update(last_used=timezone.now())
+        now = timezone.now()
+        if token.last_used is None or now - token.last_used >= LAST_USED_EVERY:
+            cls.objects.filter(pk=token.pk).update(last_used=now)
         return token
 
 
