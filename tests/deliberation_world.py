@@ -4,8 +4,9 @@ members, and helpers to hold a meeting and run a matter up to any step."""
 import datetime as dt
 from types import SimpleNamespace
 
+import pytest
 from django.contrib.auth.models import User
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gridgov.accounts.models import Role, RoleAssignment
 from gridgov.core import clock
@@ -89,3 +90,10 @@ def run_matter(w, *, until=Step.CLOSED, title="小区加装电梯", matter=None)
         else:
             matter = matters.advance(w.staff, matter)
     return matter
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The refusals are matched by their English words, whatever ran before in the worker."""
+    with translation.override("en"):
+        yield

@@ -15,6 +15,7 @@ from gridgov.deliberation.services import board, matters
 from gridgov.structure.models import PartyOrg
 
 from . import deliberation_world as world
+from .deliberation_world import english  # noqa: F401 — autouse
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from gridgov.deliberation.services import meetings, notices, series
 from gridgov.workdays.models import Holiday
 
 from . import deliberation_world as world
+from .deliberation_world import english  # noqa: F401 — autouse
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from gridgov.deliberation.services import notices, proposals
 
 from . import deliberation_world as world
 from .cases_world import IN_A1_1
+from .deliberation_world import english  # noqa: F401 — autouse
 
 
 @pytest.fixture

@@ -18,17 +18,19 @@ from .models import Kind
 from .services import notify
 
 
-def listener(recipients, kind: str):
+def listener(recipients, kind: str, *, with_entry: bool = False):
+    """``with_entry``: the app's rule reads the journal entry too (what was put on an agenda)."""
     def on_recorded(sender, subject, action, actor, entry, **kwargs):
         with translation.override(settings.LANGUAGE_CODE):
-            for users, text in recipients(subject, action):
+            told = recipients(subject, action, entry) if with_entry else recipients(subject, action)
+            for users, text in told:
                 notify([user for user in users if user != actor], subject, kind, text, entry.at)
     return on_recorded
 
 
 on_service_order_recorded = listener(service_notices.recipients, Kind.SERVICE)
 on_shop_order_recorded = listener(shop_notices.recipients, Kind.SHOP)
-on_deliberation_recorded = listener(deliberation_notices.recipients, Kind.DELIBERATION)
+on_deliberation_recorded = listener(deliberation_notices.recipients, Kind.DELIBERATION, with_entry=True)
 on_project_recorded = listener(project_notices.recipients, Kind.PROJECT)
 on_visit_recorded = listener(visit_notices.recipients, Kind.VISIT)
 on_party_recorded = listener(party_notices.recipients, Kind.PARTY)
