@@ -39,11 +39,16 @@ def write_report(page, live_server, world, title):
     page.wait_for_load_state("networkidle")
     chart = "echarts.getInstanceByDom(document.getElementById('report-map'))"
     page.locator("#report-map").scroll_into_view_if_needed()
-    # The view centred on the reports' place first (as the worker would drag it there).
+    # The view centred on the reports' place first (as the worker would drag it there); the tap is
+    # tried again while the map is still settling from the move.
     page.evaluate(f"(p) => {chart}.setOption({{geo: {{center: p}}}})", [IN_A1_1[1], IN_A1_1[0]])
-    x, y = page.evaluate(f"(p) => {chart}.convertToPixel({{geoIndex: 0}}, p)", [IN_A1_1[1], IN_A1_1[0]])
-    box = page.locator("#report-map").bounding_box()
-    page.mouse.click(box["x"] + x, box["y"] + y)
+    for _attempt in range(5):
+        page.wait_for_timeout(300)
+        x, y = page.evaluate(f"(p) => {chart}.convertToPixel({{geoIndex: 0}}, p)", [IN_A1_1[1], IN_A1_1[0]])
+        box = page.locator("#report-map").bounding_box()
+        page.mouse.click(box["x"] + x, box["y"] + y)
+        if page.input_value("#id_lat"):
+            break
     page.locator("[data-already-reported]").wait_for()
     page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
 
