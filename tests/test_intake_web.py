@@ -6,6 +6,7 @@ The last tests drive the report form and the hot-spot page in headless Chromium.
 import datetime as dt
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -442,6 +443,10 @@ def test_typing_a_complaint_prefills_the_category_and_offers_the_case_already_re
 
     # The list reloads as the address and the map settle: click once nothing is in flight.
     resident.wait_for_function("() => !document.querySelector('.htmx-request')")
+    # A reload of the list is due (600 ms after a change) while the join is held on its way for 1 s:
+    # it must neither abort the join nor swap its button out.
+    resident.route("**/report/join/**", lambda route: (time.sleep(1), route.continue_()))
+    resident.evaluate("htmx.trigger(document.querySelector('[data-report-form]'), 'report-changed')")
     resident.click(f"[data-join='{master.code}']")  # “me too”: follow it instead
     resident.wait_for_url(f"{live_server.url}/cases/{master.code}/")
     assert master.code in resident.inner_text(".alert-success")

@@ -332,6 +332,21 @@
       if (event.isTrusted) byHand = true;
       changed();
     });
+    /* "Me too" lives inside the "already reported" list (which does not pass its hx-sync down, or a
+       reload would abort the join): a reload while the join is on its way would swap the button out
+       and its answer (the case page to open) would be lost, so none starts and none in flight stays. */
+    let joining = false;
+    form.addEventListener("htmx:beforeRequest", function (event) {
+      if (event.target.matches("[data-join]")) {
+        joining = true;
+        htmx.trigger(form.querySelector("[data-report-similar]"), "htmx:abort");
+      } else if (joining && event.target.matches("[data-report-similar]")) {
+        event.preventDefault();
+      }
+    });
+    form.addEventListener("htmx:afterRequest", function (event) {
+      if (event.target.matches("[data-join]")) joining = false;
+    });
     form.addEventListener("htmx:afterSwap", function (event) {
       if (!event.target.matches("[data-report-suggest]")) return;
       const hint = event.target.querySelector("[data-suggested-category]");
