@@ -131,7 +131,7 @@ def test_milestones_move_progress_forward_with_a_real_photo(w, decision):
     with pytest.raises(InvalidTransition):
         delivery.add_milestone(w.staff, project, title="倒退", progress=30)
     fake = SimpleUploadedFile("x.php", b"<?php echo 1; ?>", content_type="image/png")
-    with pytest.raises(ValidationError, match="photo"):
+    with pytest.raises(ValidationError, match="is not an image"):
         delivery.add_milestone(w.staff, project, title="完工", progress=90, photo=fake)
     assert Project.objects.get(pk=project.pk).progress == 40
 

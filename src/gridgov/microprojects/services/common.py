@@ -2,17 +2,14 @@
 money and photos."""
 from __future__ import annotations
 
-import uuid
-import warnings
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image
 
 from gridgov.accounts.roles import DELIBERATION_STAFF_ROLES, DISTRICT_ROLES
 from gridgov.accounts.scope import may
+from gridgov.core.photos import checked
 from gridgov.core.text import check_plain
 from gridgov.structure.codes import prefix
 
@@ -81,24 +78,6 @@ def money(value, label: str, *, positive: bool = True) -> Decimal:
 
 
 def check_photo(upload) -> None:
-    """Refuse an upload that is too big, has too many pixels or is not a JPEG, PNG or WebP image
-    (the same limits as a case's photos: ``GRIDGOV_PHOTO_MAX_BYTES`` / ``_PIXELS``); the stored file
-    gets a generated name with the extension of what it really is, never the name the client sent."""
-    if upload is None:
-        return
-    if upload.size > settings.GRIDGOV_PHOTO_MAX_BYTES:
-        raise ValidationError(_("A photo may be at most %(mb)s MB.") % {"mb": settings.GRIDGOV_PHOTO_MAX_BYTES // 2**20})
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                width, height = image.size
-                kind = image.format
-                image.verify()
-    except Exception:  # Pillow raises many types on malformed data or a bomb; each means "not a photo"
-        raise ValidationError(_("The evidence must be a photo (JPEG, PNG or WebP).")) from None
-    finally:
-        upload.seek(0)
-    if kind not in ("JPEG", "MPO", "PNG", "WEBP") or width * height > settings.GRIDGOV_PHOTO_MAX_PIXELS:
-        raise ValidationError(_("The evidence must be a photo (JPEG, PNG or WebP)."))
-    upload.name = f"{uuid.uuid4().hex}.{'png' if kind == 'PNG' else 'webp' if kind == 'WEBP' else 'jpg'}"
+    """Refuse an upload that is not a photo (``core.photos``: the limits of every photo); the stored
+    file gets a generated name with the extension of what it really is."""
+    checked([upload])
