@@ -78,9 +78,9 @@ class _WalkableWays(osmium.SimpleHandler):
 
 
 def read(source, *, within: tuple[float, float, float, float] | None = None) -> Network:
-    """The walk network of an OpenStreetMap extract: ``source`` is a path (the format comes from
-    its extension: ``.osm``, ``.osm.pbf``, ``.osm.gz``…) or the file's bytes (XML or PBF, told
-    apart by their first bytes).
+    """The walk network of an OpenStreetMap extract: ``source`` is a path or the file's bytes.
+    XML (plain or gzipped) and PBF are told apart by their first bytes, not by a file name, which
+    an upload need not have.
 
     ``within`` = (west, south, east, north) is the district's box: an extract whose nodes lie
     mostly outside it is refused as the wrong district — or, when the district's box holds them
@@ -95,14 +95,18 @@ def read(source, *, within: tuple[float, float, float, float] | None = None) -> 
             ways.apply_buffer(data, _format(data), locations=True)
         else:
             path = Path(os.fspath(source))
-            if not path.is_file() or path.stat().st_size == 0:
+            if not path.is_file():
+                raise OsmError(_("There is no file at %(path)s.") % {"path": path})
+            if path.stat().st_size == 0:
                 raise OsmError(_("The file is empty."))
-            ways.apply_file(str(path), locations=True)
+            with path.open("rb") as file:
+                head = file.read(64)
+            ways.apply_file(osmium.io.File(str(path), _format(head)), locations=True)
     except RuntimeError as error:
         raise OsmError(_("This is not an OpenStreetMap file (.osm or .osm.pbf): %(reason)s")
                        % {"reason": error}) from error
     if ways.out_of_range:
-        raise OsmError(_("%(count)s nodes have a latitude beyond ±90° or a longitude beyond ±180°: "
+        raise OsmError(_("Some nodes (%(count)s) have a latitude beyond ±90° or a longitude beyond ±180°: "
                          "the coordinates look swapped.") % {"count": len(ways.out_of_range)})
     if not ways.pairs:
         raise OsmError(_("The file has no walkable way (streets, paths and footways tagged highway=…)."))
