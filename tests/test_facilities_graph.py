@@ -233,6 +233,8 @@ def test_bad_networks_are_refused():
         Network(lat=np.append(good.lat[:-1], np.nan), lng=good.lng, edges=good.edges, lengths=good.lengths)
     with pytest.raises(NetworkError, match="not a stored network"):
         Network.from_bytes(b"not an archive")
+    with pytest.raises(NetworkError, match="not a stored network"):
+        Network.from_bytes(good.to_bytes()[:200])
     with pytest.raises(NetworkError, match="do not exist"):
         Walk(good).reach([9], None, 100)
     with pytest.raises(NetworkError, match="≥ 0"):

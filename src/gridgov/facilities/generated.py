@@ -32,7 +32,8 @@ def generate(west: float, south: float, east: float, north: float, *, spacing_m:
     box's height; None for no river), so no street runs in the water: of the north–south streets
     only ``bridges`` evenly spaced ones cross it. With ``ring``, a ring road runs half a spacing
     outside the box, each of its nodes joined to the nearest street end on its side (never across
-    the river). With ``inside`` (a Shapely polygon in lng/lat), lattice nodes outside it are
+    the river); the ring crosses the river beyond the box's west and east edges, where the
+    river line (:func:`river_line`) has ended, so those crossings are not bridges. With ``inside`` (a Shapely polygon in lng/lat), lattice nodes outside it are
     dropped with their edges; the ring road stays whole.
     """
     if not (west < east and south < north) or spacing_m <= 0:

@@ -14,6 +14,7 @@ which stops the search at the walking limit instead of exploring the whole distr
 sources at once are one search from a virtual node joined to each source by its offset.
 """
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -94,9 +95,9 @@ class Network:
         try:
             with np.load(io.BytesIO(data), allow_pickle=False) as archive:
                 return cls(lat=archive["lat"], lng=archive["lng"], edges=archive["edges"], lengths=archive["lengths"])
-        except (OSError, KeyError, ValueError) as error:
-            if isinstance(error, NetworkError):
-                raise
+        except NetworkError:
+            raise
+        except (OSError, EOFError, KeyError, ValueError, zipfile.BadZipFile) as error:
             raise NetworkError(f"These bytes are not a stored network ({error}).") from error
 
     def bounds(self) -> tuple[float, float, float, float]:
