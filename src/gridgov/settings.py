@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "gridgov.screen",
     "gridgov.notifications",
     "gridgov.integrations",
+    "gridgov.facilities",
     "gridgov.open311",
     "gridgov.hotline",
     "gridgov.home",

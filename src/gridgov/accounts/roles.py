@@ -90,3 +90,10 @@ FIELD_ROLES = GRID_ROLES
 #: Who runs the party building of the organisations anchored in their unit: the kite plan, training,
 #: vanguard posts, pledges and leading cadres' contact points.
 PARTY_STAFF_ROLES = DISPATCH_ROLES
+
+# -- facilities and the 15-minute circle -----------------------------------------------------------
+#: Who records the facilities serving their unit (a community's service centre, a street's school):
+#: the unit's staff and those above it.
+FACILITY_STAFF_ROLES = DISPATCH_ROLES
+#: Who sets the district's standards (kinds, walking speeds) and its walk network.
+FACILITY_STANDARD_ROLES = frozenset({Role.DISTRICT_ADMIN})

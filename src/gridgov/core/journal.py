@@ -104,6 +104,27 @@ class JournalEntry(models.Model):
         raise ValueError("journal entries are append-only")
 
 
+class SetupJournalEntry(JournalEntry):
+    """A journal of an app's set-up objects of several kinds (its standards, settings, places): one
+    chain per object, selected by its model's name and key and named ``app.model:pk`` in the hash.
+    A concrete subclass adds only its ``action`` choices and its ``Meta`` (ordering, the unique
+    ``(kind, object_id, seq)`` constraint under its own name)."""
+
+    kind = models.CharField(_("kind"), max_length=20)
+    object_id = models.PositiveIntegerField(_("object"))
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def chain_of(cls, subject) -> dict:
+        return {"kind": subject._meta.model_name, "object_id": subject.pk}
+
+    @classmethod
+    def subject_name(cls, subject) -> str:
+        return f"{subject._meta.app_label}.{subject._meta.model_name}:{subject.pk}"
+
+
 @cache
 def journal_of(model: type[models.Model]) -> type[JournalEntry]:
     """The journal whose ``subject_field`` points to ``model`` (the case timeline for ``Case``)."""

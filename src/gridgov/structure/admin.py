@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from gridgov.accounts.admin_scope import ScopedAdmin
 
-from .models import Building, Compound, Department, Household, PartyMembership, PartyOrg, Unit
+from .models import Building, Compound, Department, Gate, Household, PartyMembership, PartyOrg, Unit
 
 
 @admin.register(Unit)
@@ -41,6 +41,14 @@ class BuildingAdmin(ScopedAdmin):
     list_select_related = ["compound", "microgrid"]
     search_fields = ["name", "compound__name"]
     autocomplete_fields = ["compound", "microgrid"]
+
+
+@admin.register(Gate)
+class GateAdmin(ScopedAdmin):
+    list_display = ["__str__", "compound", "lat", "lng"]
+    list_select_related = ["compound"]
+    search_fields = ["name", "compound__name"]
+    autocomplete_fields = ["compound"]
 
 
 @admin.register(Household)

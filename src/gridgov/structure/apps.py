@@ -13,11 +13,12 @@ class StructureConfig(AppConfig):
 
         from gridgov.accounts.scope import Rule, register
 
-        from .models import Building, Compound, Department, Household, PartyOrg, Unit
+        from .models import Building, Compound, Department, Gate, Household, PartyOrg, Unit
 
         register(Unit, Rule(unit_path="code"))
         register(Compound, Rule(unit_path="grid__code"))
         register(Building, Rule(unit_path="microgrid__code"))
+        register(Gate, Rule(unit_path="compound__grid__code"))
         register(Household, Rule(unit_path="building__microgrid__code"))
         register(PartyOrg, Rule(unit_path="unit__code"))
         register(Department, Rule(district_path="district__code"))
@@ -26,4 +27,4 @@ class StructureConfig(AppConfig):
 
         from .services import PLACES_STAMP
 
-        stamps.bump_on_change(PLACES_STAMP, Unit, Compound, Building)
+        stamps.bump_on_change(PLACES_STAMP, Unit, Compound, Building, Gate)

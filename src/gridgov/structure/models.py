@@ -156,6 +156,8 @@ class Building(models.Model):
     name = models.CharField(_("name"), max_length=50)
     floors = models.PositiveSmallIntegerField(_("floors"), default=6)
     entrances = models.PositiveSmallIntegerField(_("entrances"), default=1)
+    center_lat = models.FloatField(_("latitude"), null=True, blank=True)
+    center_lng = models.FloatField(_("longitude"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -163,6 +165,26 @@ class Building(models.Model):
         ordering = ["compound", "name"]
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
+
+    def __str__(self):
+        return f"{self.compound.name} {self.name}"
+
+
+class Gate(models.Model):
+    """A gate (出入口) of a compound: where its residents step onto the street. Walking distances to
+    services are measured from the gates (the nearest one), not from the compound's centre."""
+
+    compound = models.ForeignKey(Compound, models.CASCADE, related_name="gates", verbose_name=_("compound"))
+    name = models.CharField(_("name"), max_length=50)
+    lat = models.FloatField(_("latitude"))
+    lng = models.FloatField(_("longitude"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["compound", "name"]
+        verbose_name = _("gate")
+        verbose_name_plural = _("gates")
 
     def __str__(self):
         return f"{self.compound.name} {self.name}"

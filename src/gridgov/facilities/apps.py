@@ -1,0 +1,42 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FacilitiesConfig(AppConfig):
+    name = "gridgov.facilities"
+    verbose_name = _("Facilities")
+
+    def ready(self):
+        from gridgov.accounts.scope import Rule, register
+        from gridgov.core import figures, jobs, stamps
+
+        from .figures import FIGURE_SET
+        from .models import (
+            CandidateSite,
+            CoverageResult,
+            CoverageRun,
+            CoverageSettings,
+            Facility,
+            FacilityKind,
+            FacilityPhoto,
+            UncoveredBuilding,
+            WalkNetwork,
+        )
+        from .services import coverage
+        from .services.networks import FACILITIES_STAMP
+
+        # Facilities and standards are public within the district: anyone working there sees them.
+        register(FacilityKind, Rule(unit_path="district__code", district_path="district__code"))
+        register(CoverageSettings, Rule(unit_path="district__code", district_path="district__code"))
+        register(Facility, Rule(unit_path="unit__code", district_path="district_code"))
+        register(FacilityPhoto, Rule(unit_path="facility__unit__code", district_path="facility__district_code"))
+        register(WalkNetwork, Rule(district_path="district_code"))
+        register(CoverageRun, Rule(district_path="district_code"))
+        # Results are about places: a community's own staff see its rows, the street and district all theirs.
+        register(CoverageResult, Rule(unit_path="community__code"))
+        register(UncoveredBuilding, Rule(unit_path="building__microgrid__code"))
+        register(CandidateSite, Rule(unit_path="community__code", district_path="run__district_code"))
+
+        stamps.bump_on_change(FACILITIES_STAMP, Facility, FacilityKind, CoverageSettings)
+        jobs.register("facilities-coverage", coverage.watch)
+        figures.register(FIGURE_SET)
