@@ -21,6 +21,7 @@ from gridgov.cases.models import Case, Channel
 from gridgov.cases.services.callers import caller_district, channel_and_reporter
 from gridgov.catalogue.models import Category
 from gridgov.core.api import errors
+from gridgov.core.geo import DATUM_HELP, Datum
 from gridgov.core.text import PlainText
 
 from . import classify, duplicates, services
@@ -60,6 +61,7 @@ class IntakeReportIn(Schema):
                                  description="The reporter's own choice; leave it out to let the classifier choose.")
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
+    datum: Literal[tuple(Datum.values)] = Field(Datum.WGS84, description=DATUM_HELP)
     address: PlainText = Field("", max_length=200, description="Without coordinates, the place is read from this text.")
     channel: Literal[tuple(Channel.values)] | None = Field(None, description="Default: app for residents, patrol "
                                                                              "for grid workers, other for the rest.")
@@ -223,7 +225,7 @@ def report(request, body: IntakeReportIn):
         district=district, channel=channel, title=body.title, description=body.description,
         category=_category(body.category) if body.category else None, lat=body.lat, lng=body.lng,
         address=body.address, reporter=reporter, reported_by=user, contact_name=body.contact_name,
-        contact_phone=body.contact_phone)
+        contact_phone=body.contact_phone, datum=body.datum)
     return 201, {"case": _case(result.case), "auto_routed": result.auto_routed,
                  "model_version": result.suggestions.model_version, "suggestions": _guesses(result.suggestions),
                  "address": result.address.matched if result.address else []}
