@@ -6,10 +6,11 @@ import json
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import translation
 
-from gridgov.accounts.models import ApiToken
+from gridgov.accounts.models import ApiToken, Role, RoleAssignment
 from gridgov.cases.models import Case
 from gridgov.cases.services.locate import locate
 from gridgov.core.geo import Datum, distance_m, from_wgs84, to_wgs84
@@ -172,3 +173,28 @@ def test_hotline_batch_reads_the_datum_column(world, spot):
     wgs = Case.objects.get(external_id="B-002")
     assert (wgs.lat, wgs.lng, wgs.source_datum, wgs.unit) == (*SPOT, "wgs84", spot["grid"])
     assert not Case.objects.filter(external_id="B-003").exists()
+
+
+# -- “already reported?” and “me too” through the intake API ------------------------------------------
+def test_similar_and_join_look_near_the_wgs84_point(world):
+    """A resident's Amap point 100 m north of an open case (its GCJ-02 numbers are some 370 m away):
+    the search measures from the WGS 84 point, and the joined report is stored there."""
+    resident = User.objects.create_user("resident2", password="x")
+    RoleAssignment.objects.create(user=resident, role=Role.RESIDENT, unit=world.units["A1-1"])
+    world.persons[1].user = resident
+    world.persons[1].save()
+    world.users["resident2"] = resident
+    master = report_free_text(district=world.units["district"], channel="patrol", title="3栋楼顶有人违章搭建彩钢棚",
+                              category=world.categories["big"], lat=30.05, lng=104.05,
+                              reported_by=world.users["grid_worker"]).case
+    near = (30.0509, 104.05)
+    gcj = from_wgs84(*near, "gcj02")
+    assert distance_m(*gcj, *near) > 300
+    body = {"category": "9903", "title": "3栋楼顶违章搭建了彩钢棚，好几天了", "lat": gcj[0], "lng": gcj[1], "datum": "gcj02"}
+    staff = post_json("/api/v1/intake/similar", body, bearer(world, "street_dispatcher")).json()
+    assert [item["code"] for item in staff] == [master.code] and 95 < staff[0]["distance_m"] < 105
+    joined = post_json(f"/api/v1/intake/cases/{master.code}/join", {"lat": gcj[0], "lng": gcj[1], "datum": "gcj02"},
+                       bearer(world, "resident2"))
+    assert joined.status_code == 201, joined.content
+    case = Case.objects.get(code=joined.json()["case"])
+    assert case.source_datum == "gcj02" and distance_m(case.lat, case.lng, *near) < 0.01

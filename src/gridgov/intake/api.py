@@ -21,7 +21,7 @@ from gridgov.cases.models import Case, Channel
 from gridgov.cases.services.callers import caller_district, channel_and_reporter
 from gridgov.catalogue.models import Category
 from gridgov.core.api import errors
-from gridgov.core.geo import DATUM_HELP, Datum
+from gridgov.core.geo import DATUM_HELP, Datum, to_wgs84
 from gridgov.core.text import PlainText
 
 from . import classify, duplicates, services
@@ -102,6 +102,7 @@ class SimilarIn(Schema):
     description: PlainText = Field("", max_length=TEXT)
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
+    datum: Literal[tuple(Datum.values)] = Field(Datum.WGS84, description=DATUM_HELP)
     address: str = Field("", max_length=200)
     district: str | None = Field(None, pattern=DISTRICT_CODE)
 
@@ -126,6 +127,7 @@ class JoinIn(Schema):
     description: PlainText = Field("", max_length=TEXT)
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
+    datum: Literal[tuple(Datum.values)] = Field(Datum.WGS84, description=DATUM_HELP)
     address: str = Field("", max_length=200)
     contact_phone: str = Field("", max_length=20, pattern=r"^[0-9+\- ]*$")
 
@@ -245,10 +247,12 @@ def similar(request, body: SimilarIn):
     the duplicate radius of ``lat``/``lng`` when that point lies in the district), newest first and
     in the public form."""
     _both_or_neither(body.lat, body.lng)
+    # Only looked up, not kept: the WGS 84 point the report will be filed at (the filing converts its own).
+    lat, lng = to_wgs84(body.lat, body.lng, body.datum) if body.lat is not None else (None, None)
     user = request.user
     district = caller_district(user, body.district)
     return _similar(duplicates.similar_for_report(user, district.code, _category(body.category), title=body.title,
-                                                  description=body.description, lat=body.lat, lng=body.lng,
+                                                  description=body.description, lat=lat, lng=lng,
                                                   address=body.address))
 
 
@@ -269,7 +273,7 @@ def join(request, code: CaseCode, body: JoinIn):
     _both_or_neither(body.lat, body.lng)
     master = duplicates.joinable(request.user, code)
     case = duplicates.join(request.user, master, title=body.title, description=body.description, lat=body.lat,
-                           lng=body.lng, address=body.address, contact_phone=body.contact_phone)
+                           lng=body.lng, address=body.address, contact_phone=body.contact_phone, datum=body.datum)
     master.refresh_from_db(fields=["status"])
     return 201, {"case": case.code, "master": master.code, "master_status": master.status}
 
