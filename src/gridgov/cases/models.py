@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.accounts.scope import ScopedQuerySet
 from gridgov.core import clock
 from gridgov.core.crypto import EncryptedTextField, keyed_hash, mask_phone
+from gridgov.core.geo import Datum
 from gridgov.core.journal import JournalEntry
 
 from .actions import CaseAction
@@ -111,6 +112,8 @@ class Case(models.Model):
     category = models.ForeignKey("catalogue.Category", models.PROTECT, related_name="cases", verbose_name=_("category"))
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lng = models.FloatField(_("longitude"), null=True, blank=True)
+    # lat/lng are always WGS 84; this is the datum the reporter's point came in (converted at intake).
+    source_datum = models.CharField(_("source datum"), max_length=5, choices=Datum.choices, default=Datum.WGS84)
     address = models.CharField(_("address"), max_length=200, blank=True)
     unit = models.ForeignKey("structure.Unit", models.PROTECT, related_name="cases", verbose_name=_("located in"),
                              help_text=_("The most precise unit the case was located to; the district when unknown."))

@@ -55,8 +55,10 @@ class OrderIn(Schema):
     description: PlainText = Field("", max_length=5000, description="诉求内容")
     category: str | int = Field(..., description="事项分类: the category's code, name or plain-language name.")
     address: PlainText = Field("", max_length=400, description="发生地址 (needed when there are no coordinates)")
-    lng: float | None = Field(None, description="经度 (WGS-84 degrees, as the unit boundaries)")
+    lng: float | None = Field(None, description="经度, in degrees of the datum ``datum`` names")
     lat: float | None = Field(None, description="纬度")
+    datum: str = Field("", max_length=20, description="坐标系 of lng/lat: wgs84 (the default when empty), gcj02 "
+                                                       "(Amap, Tencent) or bd09 (Baidu). Stored as WGS-84.")
     street: str = Field("", max_length=100, description="所属街道 (optional; checked against the coordinates)")
     district: str | None = Field(None, max_length=6,
                                  description="Optional: the district code the hotline means; must be the key's.")

@@ -21,6 +21,7 @@ from gridgov.cases.models import Case, Channel
 from gridgov.cases.services.callers import caller_district, channel_and_reporter
 from gridgov.catalogue.models import Category
 from gridgov.core.api import errors
+from gridgov.core.geo import DATUM_HELP, Datum, to_wgs84
 from gridgov.core.text import PlainText
 
 from . import classify, duplicates, services
@@ -60,6 +61,7 @@ class IntakeReportIn(Schema):
                                  description="The reporter's own choice; leave it out to let the classifier choose.")
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
+    datum: Literal[tuple(Datum.values)] = Field(Datum.WGS84, description=DATUM_HELP)
     address: PlainText = Field("", max_length=200, description="Without coordinates, the place is read from this text.")
     channel: Literal[tuple(Channel.values)] | None = Field(None, description="Default: app for residents, patrol "
                                                                              "for grid workers, other for the rest.")
@@ -100,6 +102,7 @@ class SimilarIn(Schema):
     description: PlainText = Field("", max_length=TEXT)
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
+    datum: Literal[tuple(Datum.values)] = Field(Datum.WGS84, description=DATUM_HELP)
     address: str = Field("", max_length=200)
     district: str | None = Field(None, pattern=DISTRICT_CODE)
 
@@ -124,6 +127,7 @@ class JoinIn(Schema):
     description: PlainText = Field("", max_length=TEXT)
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
+    datum: Literal[tuple(Datum.values)] = Field(Datum.WGS84, description=DATUM_HELP)
     address: str = Field("", max_length=200)
     contact_phone: str = Field("", max_length=20, pattern=r"^[0-9+\- ]*$")
 
@@ -223,7 +227,7 @@ def report(request, body: IntakeReportIn):
         district=district, channel=channel, title=body.title, description=body.description,
         category=_category(body.category) if body.category else None, lat=body.lat, lng=body.lng,
         address=body.address, reporter=reporter, reported_by=user, contact_name=body.contact_name,
-        contact_phone=body.contact_phone)
+        contact_phone=body.contact_phone, datum=body.datum)
     return 201, {"case": _case(result.case), "auto_routed": result.auto_routed,
                  "model_version": result.suggestions.model_version, "suggestions": _guesses(result.suggestions),
                  "address": result.address.matched if result.address else []}
@@ -243,10 +247,12 @@ def similar(request, body: SimilarIn):
     the duplicate radius of ``lat``/``lng`` when that point lies in the district), newest first and
     in the public form."""
     _both_or_neither(body.lat, body.lng)
+    # Only looked up, not kept: the WGS 84 point the report will be filed at (the filing converts its own).
+    lat, lng = to_wgs84(body.lat, body.lng, body.datum) if body.lat is not None else (None, None)
     user = request.user
     district = caller_district(user, body.district)
     return _similar(duplicates.similar_for_report(user, district.code, _category(body.category), title=body.title,
-                                                  description=body.description, lat=body.lat, lng=body.lng,
+                                                  description=body.description, lat=lat, lng=lng,
                                                   address=body.address))
 
 
@@ -267,7 +273,7 @@ def join(request, code: CaseCode, body: JoinIn):
     _both_or_neither(body.lat, body.lng)
     master = duplicates.joinable(request.user, code)
     case = duplicates.join(request.user, master, title=body.title, description=body.description, lat=body.lat,
-                           lng=body.lng, address=body.address, contact_phone=body.contact_phone)
+                           lng=body.lng, address=body.address, contact_phone=body.contact_phone, datum=body.datum)
     master.refresh_from_db(fields=["status"])
     return 201, {"case": case.code, "master": master.code, "master_status": master.status}
 

@@ -44,7 +44,7 @@ from gridgov.catalogue.models import Category
 from gridgov.catalogue.services import related_categories
 from gridgov.core import clock
 from gridgov.core.errors import NotFound
-from gridgov.core.geo import bounding_box, distance_m
+from gridgov.core.geo import Datum, bounding_box, distance_m, to_wgs84
 from gridgov.structure.codes import prefix, subtree_q
 from gridgov.structure.models import Unit
 
@@ -274,7 +274,7 @@ def merge_offer(user, case: Case, forms) -> dict:
 
 
 def join(user, master: Case, *, title: str = "", description: str = "", lat=None, lng=None, address: str = "",
-         contact_name: str = "", contact_phone: str = "", photos=()) -> Case:
+         contact_name: str = "", contact_phone: str = "", photos=(), datum=Datum.WGS84) -> Case:
     """“Me too”: the user's report becomes a case merged at once into ``master``, which they then
     follow. A resident joins through the app and follows the master in its public form; a grid
     worker joins from patrol — their report, its note and photos, is their observation on the master,
@@ -284,7 +284,10 @@ def join(user, master: Case, *, title: str = "", description: str = "", lat=None
     report), so joining cannot be used to reach cases elsewhere, and it must not be their own report
     or one they already follow. Without coordinates or a resolvable address, the reporter's home unit
     is the place. Without a title of their own, the report is titled by the category, not by the
-    master's title: that is its reporter's words, which a resident joining was never shown."""
+    master's title: that is its reporter's words, which a resident joining was never shown.
+
+    ``lat``/``lng`` are in ``datum``: the search looks near their WGS 84 point, and the report is
+    filed with the point as given, which its filing converts (once) for the case."""
     channel, person = channel_and_reporter(user, None)
     if channel not in (Channel.APP, Channel.PATROL):
         raise PermissionDenied(_("Only residents and grid workers can join a case."))
@@ -301,9 +304,10 @@ def join(user, master: Case, *, title: str = "", description: str = "", lat=None
     unit = None
     if lat is None and lng is None:
         unit = _place_without_point(user, master.district_code, address, title, description)
+    near = to_wgs84(lat, lng, datum) if lat is not None and lng is not None else (lat, lng)
     offered = [case.pk for case, _score in similar_open_cases(
-        master.district_code, master.category, lat, lng, text, unit=unit,
-        within=reach(user, master.district_code, lat, lng))]
+        master.district_code, master.category, *near, text, unit=unit,
+        within=reach(user, master.district_code, *near))]
     if master.pk not in offered:
         raise ValidationError(_("That case is not an open report of the same problem near you; report yours as a new "
                                 "case."), code="not_similar")
@@ -312,6 +316,6 @@ def join(user, master: Case, *, title: str = "", description: str = "", lat=None
         case = filing.report(district=district, channel=channel, title=title, category=master.category,
                              description=description, lat=lat, lng=lng, address=address, reporter=person,
                              reported_by=user, contact_name=contact_name, contact_phone=contact_phone, route=False,
-                             unit=unit, photos=photos)
+                             unit=unit, photos=photos, datum=datum)
         return lifecycle.merge(None, case, master, note=_("The reporter joined %(code)s: the same problem.")
                                % {"code": master.code})

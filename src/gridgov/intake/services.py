@@ -20,6 +20,7 @@ from gridgov.cases.actions import CaseAction
 from gridgov.cases.models import Case
 from gridgov.cases.services import filing, lifecycle
 from gridgov.catalogue.models import Category
+from gridgov.core.geo import Datum
 
 from . import classify
 from .address import Resolved, resolve_address
@@ -49,7 +50,7 @@ def _unclassified(district):
 def report_free_text(*, district, channel: str, title: str, description: str = "", category=None, lat=None, lng=None,
                      address: str = "", reporter=None, reported_by=None, contact_name: str = "",
                      contact_phone: str = "", reported_at=None, external_id: str = "", photos=(), suggested=None,
-                     close_now: bool = False, handling_note: str = "") -> FreeTextIntake:
+                     close_now: bool = False, handling_note: str = "", datum=Datum.WGS84) -> FreeTextIntake:
     """File a report given as text. ``category`` is the reporter's own choice, if any (it routes as
     usual); without it the classifier's best guess is used, routing itself only when sure enough.
 
@@ -57,7 +58,10 @@ def report_free_text(*, district, channel: str, title: str, description: str = "
     screen): when the reporter kept it and it is still the best suggestion for the text, the
     platform chose it, not the reporter — exactly as if no category had been given. ``close_now``
     and ``handling_note`` are the grid worker's 即时办结 (see :func:`intake.report`); a worker who
-    closes the case on the spot has seen the problem and vouches for the category they kept."""
+    closes the case on the spot has seen the problem and vouches for the category they kept.
+
+    ``datum`` is the datum of ``lat``/``lng``, handed on as it is: the case's filing converts the
+    point to WGS 84 (:func:`gridgov.cases.services.filing.report`)."""
     suggestions = classify.suggest(title, description)
     top = suggestions.top
     if (category is not None and suggested is not None and top is not None and not close_now
@@ -79,7 +83,8 @@ def report_free_text(*, district, channel: str, title: str, description: str = "
                          lat=lat, lng=lng, address=address, reporter=reporter, reported_by=reported_by,
                          contact_name=contact_name, contact_phone=contact_phone, reported_at=reported_at,
                          external_id=external_id, photos=photos, route=route,
-                         unit=resolved.unit if resolved else None, close_now=close_now, handling_note=handling_note)
+                         unit=resolved.unit if resolved else None, close_now=close_now, handling_note=handling_note,
+                         datum=datum)
     suggestion = None
     if top is not None:
         suggestion = Suggestion.objects.create(

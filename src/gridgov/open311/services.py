@@ -8,6 +8,10 @@
   deadline and routed like any other; its ``service_request_id`` is the case code. Only cases filed
   through Open311 are answered by ``GET requests``: cases from the hotline, the resident app or
   patrols may carry personal details their reporters never agreed to publish.
+- ``lat``/``long`` are WGS84, as the spec says; the extension parameter ``datum`` (``gcj02`` for
+  an Amap or Tencent map's point, ``bd09`` for Baidu's) lets a client in China send what its map
+  gave it. The point is handed to ``filing.report`` as sent, which converts it; the request's
+  ``lat``/``long`` are answered in WGS84.
 - Status: ``open`` while the case is open (reported … handled, suspended), ``closed`` once it is
   closed or rejected; a case merged into another follows that case (its reporter sees the master
   case's progress, as in the platform).
@@ -35,6 +39,7 @@ from gridgov.cases.services import deadlines, filing, handling
 from gridgov.cases.services.lifecycle import REJECT_REASONS
 from gridgov.catalogue.models import Category, class_code_of
 from gridgov.core import clock
+from gridgov.core.geo import parse_datum
 from gridgov.integrations.models import Integration, Kind
 from gridgov.structure.models import Unit, UnitKind
 
@@ -210,6 +215,15 @@ def _integration(params) -> Integration:
     return integration
 
 
+def _datum(params, errors: list):
+    """The ``datum`` extension parameter (default WGS84, the spec's)."""
+    try:
+        return parse_datum(_param(params, "datum"))
+    except ValidationError as error:
+        errors.extend(error.messages)
+        return None
+
+
 def _location(params, errors: list) -> tuple[float | None, float | None]:
     lat, lng = _param(params, "lat"), _param(params, "long")
     if not (lat or lng):
@@ -224,7 +238,7 @@ def _location(params, errors: list) -> tuple[float | None, float | None]:
     except ValueError:
         values = (math.nan, math.nan)
     if not all(math.isfinite(v) for v in values):
-        errors.append(_("lat and long must be decimal degrees (WGS84)."))
+        errors.append(_("lat and long must be decimal degrees."))
         return None, None
     return values
 
@@ -245,6 +259,7 @@ def create(params, files=()) -> ServiceRequest:
     if category is None:
         errors.append(_("service_code was not provided."))
     lat, lng = _location(params, errors)
+    datum = _datum(params, errors)
     description = clean_text(params.get("description") or "").strip()
     if len(description) > MAX_DESCRIPTION:
         errors.append(_("description is limited to 4,000 characters."))
@@ -269,7 +284,7 @@ def create(params, files=()) -> ServiceRequest:
                 district=district, channel=Channel.OPEN311, title=filing.title_for(attributes.get("title", ""), description, category.name),
                 category=category, description=description, lat=lat, lng=lng, address=address[:200],
                 contact_name=_contact_name(_param(params, "first_name"), _param(params, "last_name")),
-                contact_phone=_param(params, "phone")[:50], external_id=token, photos=files)
+                contact_phone=_param(params, "phone")[:50], external_id=token, photos=files, datum=datum)
             now = clock.now()
             request = ServiceRequest.objects.create(
                 case=case, integration=integration, token=token, media_urls=media_urls, attributes=attributes,

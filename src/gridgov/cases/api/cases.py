@@ -150,5 +150,5 @@ def report_case(request, body: JsonOrForm[ReportIn]):
                          description=body.description, lat=body.lat, lng=body.lng, address=body.address,
                          reporter=reporter, reported_by=user, contact_name=body.contact_name,
                          contact_phone=body.contact_phone, external_id=body.external_id, close_now=body.close_now,
-                         handling_note=body.handling_note, photos=photo_files(request))
+                         handling_note=body.handling_note, photos=photo_files(request), datum=body.datum)
     return 201, detail(case.pk)

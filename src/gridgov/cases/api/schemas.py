@@ -10,6 +10,7 @@ from ninja import Field, Path, Schema
 from pydantic import AfterValidator
 
 from gridgov.core import journal
+from gridgov.core.geo import DATUM_HELP, Datum
 from gridgov.core.text import PlainText
 
 from ..models import AssignmentStatus, Channel, Light, Status, WhistleCall
@@ -180,8 +181,9 @@ class PhotoOut(Schema):
 class CaseDetailOut(CaseOut):
     description: str
     address: str
-    lat: float | None
+    lat: float | None = Field(..., description="WGS 84, whatever datum the point was reported in.")
     lng: float | None
+    source_datum: str = Field(..., description="The datum the reported point came in (wgs84, gcj02, bd09).")
     contact_name: str
     contact_phone: str = Field(..., description="Masked: 138****5678.")
     external_id: str
@@ -295,6 +297,7 @@ class ReportIn(Schema):
     category: str = Field(..., pattern=CATEGORY_CODE, description="A leaf category's code (GET /categories?leaves=1).")
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
+    datum: Literal[tuple(Datum.values)] = Field(Datum.WGS84, description=DATUM_HELP)
     address: PlainText = Field("", max_length=200)
     channel: Literal[tuple(Channel.values)] | None = Field(
         None, description="Default: app for residents (who may use no other), patrol for grid workers, other for the rest.")

@@ -21,6 +21,7 @@ from gridgov.accounts.contacts import grid_posts
 from gridgov.accounts.models import RoleAssignment
 from gridgov.accounts.roles import GRID_ROLES
 from gridgov.core import clock
+from gridgov.core.geo import Datum, parse_datum, to_wgs84
 from gridgov.core.text import check_plain
 from gridgov.structure import codes
 from gridgov.structure.models import Unit, UnitKind
@@ -73,10 +74,16 @@ def next_code(district_code: str, day: dt.date) -> str:
     return f"{district_code}{day:%Y%m%d}{counter.value:05d}"
 
 
+def _in_wgs84(lat: float, lng: float, datum: Datum) -> tuple[float, float]:
+    """The reported point in WGS 84, the datum the platform stores and locates in. Checked to be on
+    Earth first: the datums' formulas mean nothing elsewhere."""
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise ValidationError(_("The coordinates are not a place on Earth."), code="location")
+    return to_wgs84(lat, lng, datum)
+
+
 def _located_unit(district: Unit, lat, lng, reported_by) -> Unit:
     if lat is not None and lng is not None:
-        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-            raise ValidationError(_("The coordinates are not a place on Earth."), code="location")
         unit = locate(district.code, lat, lng)
         if unit is None:
             raise ValidationError(_("The location is outside %(district)s.") % {"district": district.short_name},
@@ -115,9 +122,15 @@ def on_duty(unit: Unit):
 def report(*, district: Unit, channel: str, title: str, category, description: str = "", lat=None, lng=None,
            address: str = "", reporter=None, reported_by=None, contact_name: str = "", contact_phone: str = "",
            reported_at: dt.datetime | None = None, external_id: str = "", close_now: bool = False,
-           handling_note: str = "", photos=(), route: bool = True, unit: Unit | None = None) -> Case:
+           handling_note: str = "", photos=(), route: bool = True, unit: Unit | None = None,
+           datum=Datum.WGS84) -> Case:
     """Create a case from a report and route it. ``close_now`` is the grid worker's 即时办结 from
     patrol: it needs a photo and a small-loop case dispatched to that worker.
+
+    ``lat``/``lng`` are in ``datum`` (a :class:`~gridgov.core.geo.Datum` or its code: a point picked
+    on an Amap or Baidu map is not WGS 84). Every channel reaches this function with the point as it
+    was sent, so it is converted here and only here; the case keeps the WGS 84 point and the datum
+    it came in (``source_datum``). An unknown datum is refused.
 
     For ``gridgov.intake`` (classification of free text): ``route=False`` files a case whose category
     is only the classifier's unsure suggestion in its street's queue (the district's when it is not
@@ -133,6 +146,9 @@ def report(*, district: Unit, channel: str, title: str, category, description: s
         raise ValidationError(_("Unknown channel."), code="channel")
     if not category.active or category.children.exists():
         raise ValidationError(_("Choose a specific, active category."), code="category")
+    datum = parse_datum(datum)
+    if lat is not None and lng is not None:
+        lat, lng = _in_wgs84(lat, lng, datum)
     now = clock.now()
     reported_at = reported_at or now
     if unit is None or lat is not None or lng is not None:
@@ -145,8 +161,8 @@ def report(*, district: Unit, channel: str, title: str, category, description: s
         code=codes.prefix(unit.code, "street") or district.code)
     case = Case(district_code=district.code, channel=channel, external_id=external_id, reporter=reporter,
                 reported_by=reported_by, contact_name=contact_name, contact_phone=contact_phone, title=title,
-                description=description, category=category, lat=lat, lng=lng, address=address, unit=unit,
-                queue=queue, reported_at=reported_at, small_loop=small_loop,
+                description=description, category=category, lat=lat, lng=lng, source_datum=datum, address=address,
+                unit=unit, queue=queue, reported_at=reported_at, small_loop=small_loop,
                 level=Level.GRID if small_loop else Level.STREET,
                 code=next_code(district.code, timezone.localdate(reported_at)))
     case.resolution_due = deadlines.resolution_due(case)

@@ -10,6 +10,7 @@ from gridgov.cases.actions import CaseAction
 from gridgov.cases.models import Case, Channel, Rating, Status, TimelineEntry
 from gridgov.cases.services import handling
 from gridgov.core import tables
+from gridgov.core.geo import Datum
 from gridgov.structure.codes import prefix
 from gridgov.structure.models import Unit, UnitKind
 
@@ -56,7 +57,8 @@ def _result(case) -> str:
 
 def answer(case, names: _UnitNames | None = None) -> dict:
     """One case in the layout: the order columns as filed, then the answer-back columns, keyed by
-    column key, in Python values (times naive Beijing time). The phone is masked: the hotline has
+    column key, in Python values (times naive Beijing time). The point is the case's, in WGS-84
+    whatever datum the order gave (坐标系 says so), so an export imported again lands on the same spot. The phone is masked: the hotline has
     the number, and it leaves the platform unmasked only through the logged reveal."""
     names = _UnitNames() if names is None else names
     street = prefix(case.unit.code, "street")
@@ -64,7 +66,7 @@ def answer(case, names: _UnitNames | None = None) -> dict:
         "order_no": case.external_id, "reported_at": local(case.reported_at), "contact_name": case.contact_name,
         "contact_phone": case.masked_contact_phone, "title": case.title, "description": case.description,
         "category": f"{case.category.code} {case.category.name}", "address": case.address, "lng": case.lng,
-        "lat": case.lat, "street": names[street] if street else "",
+        "lat": case.lat, "datum": Datum.WGS84.value, "street": names[street] if street else "",
         "case": case.code, "status": status_word(case.status), "closed_at": local(case.closed_at),
         "result": _result(case), "handled_by": handling.handled_by(case, names),
         "rating": RATING_WORDS.get(case.rating, ""), "rated_at": local(case.rated_at),

@@ -14,6 +14,7 @@ from gridgov.cases.services.locate import locate
 from gridgov.catalogue.models import Category
 from gridgov.catalogue.services import category_code
 from gridgov.core import clock, tables
+from gridgov.core.geo import Datum, parse_datum, to_wgs84
 from gridgov.intake.address import resolve_address
 from gridgov.people.models import PHONE_RE
 from gridgov.structure.codes import prefix
@@ -184,6 +185,21 @@ class Checker:
             return None, None
         return lat, lng
 
+    def _datum(self, raw) -> Datum:
+        """坐标系: the datum of 经度/纬度. Empty is WGS-84: the hotline's layout and API have always
+        said its points are WGS-84 (degrees as the unit boundaries are drawn), and nothing in its
+        exports says Amap, so a feed that sends GCJ-02 (an Amap or Tencent map's pick) or BD-09 says
+        so, per order or per column."""
+        try:
+            return parse_datum(cell_text(raw))
+        except ValidationError as error:
+            raise ValueError(error.messages[0])
+
+    def _located(self, lat: float, lng: float, datum: Datum) -> Unit | None:
+        """The unit a point given in ``datum`` lies in. Only to check the order: its filing converts
+        the point as given (``filing.report``), so the stored point is converted once."""
+        return locate(self.district.code, *to_wgs84(lat, lng, datum))
+
     def check(self, values: dict) -> Order:
         """One order as ``{column key: cell or JSON value}``; raises ValidationError keyed by column
         key with every problem of the row, not just the first."""
@@ -201,6 +217,7 @@ class Checker:
         run("category", self._category, values.get("category"))
         run("contact_phone", self._phone, values.get("contact_phone"))
         run("location", self._coordinates, values.get("lat"), values.get("lng"))
+        run("datum", self._datum, values.get("datum"))
         texts = {key: cell_text(values.get(key)) for key in ("contact_name", "title", "description", "address", "street")}
         for key, limit in (("contact_name", 50), ("address", 200)):
             if len(texts[key]) > limit:
@@ -216,14 +233,15 @@ class Checker:
                 errors.setdefault("street", []).append(_("%(district)s has no street called “%(value)s”.") % {
                     "district": self.district.short_name, "value": texts["street"]})
         lat, lng = checked.get("location", (None, None))
+        datum = checked.get("datum", Datum.WGS84)
         if lat is not None:
             on_earth = -90 <= lat <= 90 and -180 <= lng <= 180
-            unit = locate(self.district.code, lat, lng) if on_earth else None
+            unit = self._located(lat, lng, datum) if on_earth else None
             if unit is None:
                 values = {"lat": lat, "lng": lng, "district": self.district.short_name}
                 message = (_("(%(lat)s, %(lng)s) is outside %(district)s.") if on_earth
                            else _("(%(lat)s, %(lng)s) is not a place on Earth.")) % values
-                if -90 <= lng <= 90 and -180 <= lat <= 180 and locate(self.district.code, lng, lat) is not None:
+                if -90 <= lng <= 90 and -180 <= lat <= 180 and self._located(lng, lat, datum) is not None:
                     message += " " + _("经度 and 纬度 look swapped.")
                 errors.setdefault("location", []).append(message)
             elif street is not None and not unit.code.startswith(street.code):
@@ -237,7 +255,7 @@ class Checker:
             raise ValidationError(errors)
         return Order(order_no=checked["order_no"], reported_at=checked["reported_at"], category=checked["category"],
                      title=title, description=description, contact_name=texts["contact_name"],
-                     contact_phone=checked["contact_phone"], address=texts["address"], lat=lat, lng=lng,
+                     contact_phone=checked["contact_phone"], address=texts["address"], lat=lat, lng=lng, datum=datum,
                      unit=self._place(texts["address"], street) if lat is None else None)
 
     def _place(self, address: str, street: Unit | None) -> Unit | None:

@@ -53,7 +53,8 @@ def file_order(order: Order, district: Unit) -> tuple[Case, bool]:
         case = case_filing.report(district=district, channel=Channel.HOTLINE, external_id=order.order_no,
                              reported_at=order.reported_at, title=order.title, description=order.description,
                              category=order.category, lat=order.lat, lng=order.lng, address=order.address,
-                             contact_name=order.contact_name, contact_phone=order.contact_phone, unit=order.unit)
+                             contact_name=order.contact_name, contact_phone=order.contact_phone, unit=order.unit,
+                             datum=order.datum)
         return case, True
 
 

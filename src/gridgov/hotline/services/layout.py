@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from gridgov.cases.models import Rating, Status
 from gridgov.catalogue.models import Category
+from gridgov.core.geo import Datum
 from gridgov.structure.models import Unit
 
 #: The hotline's clock: a time written without a zone is Beijing time, whatever the server runs in.
@@ -43,6 +44,9 @@ ORDER_COLUMNS = (
     Column("lng", "经度"),
     Column("lat", "纬度"),
     Column("street", "所属街道", ("街道", "所属镇街")),
+    # The datum of 经度/纬度 (wgs84, gcj02, bd09); empty is WGS-84, see Checker._datum. Last, so
+    # files written to the layout before it keep their places.
+    Column("datum", "坐标系", ("坐标类型",)),
 )
 #: The answer-back columns the export appends to the order columns.
 ANSWER_COLUMNS = (
@@ -90,6 +94,7 @@ class Order:
     address: str = ""
     lat: float | None = None
     lng: float | None = None
+    datum: Datum = Datum.WGS84  # of lat/lng, as given: filing converts them to WGS-84
     unit: Unit | None = None  # without coordinates: the place the address names, if it names one
 
 
