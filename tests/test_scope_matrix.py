@@ -36,7 +36,7 @@ from gridgov.integrations.models import Integration
 from gridgov.ledger.models import Account as LedgerAccount
 from gridgov.open311.models import ServiceRequest
 from gridgov.people.models import Person, RevealLog
-from gridgov.structure.models import Building, Compound, Department, Household, PartyMembership, PartyOrg, Unit
+from gridgov.structure.models import Building, Compound, Department, Gate, Household, PartyMembership, PartyOrg, Unit
 from tests import matrix_rows
 
 User = get_user_model()
@@ -119,6 +119,8 @@ ROWS = {
     Unit: (lambda a: a.units["microgrid"], EVERY_ROLE, False),
     Compound: (lambda a: a.compound, EVERY_ROLE - {Role.RESIDENT, Role.PARTY_MEMBER}, False),
     Building: (lambda a: a.building, EVERY_ROLE, False),
+    Gate: (lambda a: Gate.objects.create(compound=a.compound, name="东门", lat=30.0, lng=104.0),
+           EVERY_ROLE - {Role.RESIDENT, Role.PARTY_MEMBER}, False),
     Household: (lambda a: a.household, EVERY_ROLE, False),
     PartyOrg: (lambda a: PartyOrg.objects.create(kind="group", name="楼栋党小组", unit=a.units["microgrid"]),
                EVERY_ROLE, False),

@@ -26,6 +26,7 @@ from gridgov.core.errors import InvalidTransition, NotFound
 from gridgov.core.middleware_input import too_big
 from gridgov.core.text import PLAIN_TEXT_ERROR, PLAIN_TEXT_PROBLEM
 from gridgov.deliberation.api import router as deliberation_router
+from gridgov.facilities.api import router as facilities_router
 from gridgov.hotline.api import router as hotline_router
 from gridgov.intake.api import router as intake_router
 from gridgov.microprojects.api import router as microprojects_router
@@ -58,6 +59,7 @@ api.add_router("/microprojects", microprojects_router)
 api.add_router("/care", care_router)
 api.add_router("/visits", visits_router)
 api.add_router("/partybuilding", partybuilding_router)
+api.add_router("/facilities", facilities_router)
 
 # What each pydantic error type means, said to a person; the error's ``ctx`` fills the blanks.
 PROBLEMS = {

@@ -32,9 +32,9 @@ class FacilitiesConfig(AppConfig):
         register(FacilityPhoto, Rule(unit_path="facility__unit__code", district_path="facility__district_code"))
         register(WalkNetwork, Rule(district_path="district_code"))
         register(CoverageRun, Rule(district_path="district_code"))
-        # Results are about places: a community's own staff see its rows, the street and district all theirs.
-        register(CoverageResult, Rule(unit_path="community__code"))
-        register(UncoveredBuilding, Rule(unit_path="building__microgrid__code"))
+        # So is what coverage found: where the circle falls short is the district's planning, not personal data.
+        register(CoverageResult, Rule(unit_path="community__code", district_path="run__district_code"))
+        register(UncoveredBuilding, Rule(unit_path="building__microgrid__code", district_path="run__district_code"))
         register(CandidateSite, Rule(unit_path="community__code", district_path="run__district_code"))
 
         stamps.bump_on_change(FACILITIES_STAMP, Facility, FacilityKind, CoverageSettings)

@@ -57,7 +57,7 @@ def of_communities(communities: list[Unit]) -> list[Compliance]:
         .annotate(area=Sum("floor_area"), n=Count("pk"))
     for row in rows:
         community = codes.prefix(row["unit__code"], "community")
-        provided[(community, row["kind"])][0] += row["area"] or Decimal(0)
+        provided[(community, row["kind"])][0] += Decimal(row["area"] or 0).quantize(Decimal("0.1"))
         provided[(community, row["kind"])][1] += row["n"]
     return [Compliance(community=c, kind=k, households=households[c.code]["n"],
                        required=required(k, households[c.code]["n"]),

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gridgov.core import clock, jobs, stamps
+from gridgov.core.errors import InvalidTransition
 from gridgov.structure.models import Unit
 from gridgov.structure.services import PLACES_STAMP
 
@@ -48,10 +49,6 @@ REFRESH_AFTER = dt.timedelta(hours=24)
 ABANDONED_AFTER = dt.timedelta(minutes=30)
 
 
-class NoNetwork(Exception):
-    """The district has no walk network yet: import or generate one first."""
-
-
 def inputs_stamp() -> int:
     """One number that moves whenever what coverage is computed from moves: the facilities' stamp
     plus the places' (both only grow, so their sum moves exactly when either does)."""
@@ -67,7 +64,7 @@ def latest(district_code: str) -> CoverageRun | None:
 def start(district_code: str, requested_by=None) -> CoverageRun:
     stored = networks.current(district_code)
     if stored is None:
-        raise NoNetwork(_("This district has no walk network yet: import an OpenStreetMap extract or generate one."))
+        raise InvalidTransition(_("This district has no walk network yet: import an OpenStreetMap extract or generate one."))
     return CoverageRun.objects.create(district_code=district_code, network=stored, stamp=inputs_stamp(),
                                       requested_by=requested_by)
 
@@ -172,7 +169,8 @@ def _compute(run: CoverageRun, report) -> CoverageRun:
         limit, slow_limit = kind.minutes * setup.walk_speed, kind.minutes * setup.elderly_speed
         nodes, offsets = walk.snap([f.lat for f in facilities], [f.lng for f in facilities], setup.max_snap) \
             if facilities else (np.zeros(0, dtype=np.int64), np.zeros(0))
-        distances = demand.distances(walk.reach(nodes, offsets, limit), limit)
+        # Unlimited, so an uncovered building says how far it is (one search either way).
+        distances = demand.distances(walk.reach(nodes, offsets, np.inf), np.inf)
         covered, special_covered = distances <= limit, distances <= slow_limit
         access = None
         if facilities and all(f.capacity is not None for f in facilities):

@@ -107,7 +107,8 @@ def load(district_code: str, walk: Walk, max_snap_m: float) -> Demand:
             lng.append(gate[1])
             inner.append(float(haversine_m(home[0], home[1], gate[0], gate[1])) if home else 0.0)
     nodes, snapped = walk.snap(lat, lng, max_snap_m) if owner else (np.zeros(0, dtype=np.int64), np.zeros(0))
-    first = [points.get(b.pk, (np.nan, np.nan)) for b in buildings]
+    # Where a building is drawn: its point, else its compound's first gate, else nowhere.
+    first = [points.get(b.pk) or (gates[b.compound_id] or [(np.nan, np.nan)])[0] for b in buildings]
     return Demand(
         building_ids=np.array([b.pk for b in buildings], dtype=np.int64),
         community_ids=np.array([b.compound.community_id for b in buildings], dtype=np.int64),
