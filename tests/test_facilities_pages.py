@@ -23,8 +23,7 @@ def osm_xml(nodes=NODES) -> bytes:
     return "\n".join(lines).encode()
 
 
-@pytest.fixture
-def place(world):
+def furnish(world):
     """A service-centre kind, one centre at the footway's west end, two buildings (one near it, one
     4.8 km east) and a finished coverage run."""
     admin, district = world.users["district_admin"], world.units["district"]
@@ -38,6 +37,11 @@ def place(world):
     run = coverage.compute(coverage.start(district.code))
     world.kind, world.centre, world.run, world.far = kind, centre, run, far
     return world
+
+
+@pytest.fixture
+def place(world):
+    return furnish(world)
 
 
 def get(client, user, name, *args, query=""):
@@ -200,3 +204,30 @@ def test_the_standards_forms(client, place):
     bad = client.post(url, {"step": "settings", "walk_speed": "40", "elderly_speed": "60", "max_snap": "300",
                             "candidate_sites": "3"}, **EN)
     assert bad.status_code == 400 and "cannot walk faster" in bad.content.decode()
+
+
+@pytest.mark.browser
+def test_the_coverage_map_in_a_browser(live_world, live_server, sign_in):
+    """A district administrator opens the district's map, picks the kind and sees the catchment
+    and the uncovered building drawn; on a desktop and on a phone."""
+    furnish(live_world)
+    series = "() => echarts.getInstanceByDom(document.getElementById('coverage-map')).getOption().series" \
+             ".map(s => [s.type, s.data.length])"
+    for viewport, shot in (({"width": 1280, "height": 900}, "facilities-coverage.png"),
+                           ({"width": 390, "height": 844}, "facilities-coverage-phone.png")):
+        page = sign_in("district_admin", viewport)
+        page.goto(f"{live_server.url}{reverse('facilities-coverage', args=['510113'])}")
+        page.select_option("#coverage-kind", str(live_world.kind.pk))
+        page.wait_for_selector("#coverage-map[aria-busy=false]")
+        drawn = page.evaluate(series)
+        assert ["lines", 2] in drawn and ["scatter", 1] in drawn  # the catchment; the centre, the far building
+        assert ["lines", 3] in drawn
+        page.screenshot(path=f"tests/artifacts/{shot}", full_page=True)
+
+
+def test_the_command_screen_offers_the_facilities_layer(client, place):
+    page = get(client, place.users["district_admin"], "screen").content.decode()
+    layer = reverse("facilities-coverage-map", args=["510113"]) + "?edges=0"
+    assert 'id="sc-facilities"' in page and layer in page
+    data = get(client, place.users["district_admin"], "facilities-coverage-map", "510113", query="?edges=0").json()
+    assert data["edges"] == [] and len(data["facilities"]) == 1 and len(data["uncovered"]) == 1

@@ -118,12 +118,16 @@ def _point(row, box) -> bool:
 
 
 def outlines(user, unit: Unit) -> dict:
-    """The unit's communities (the community holding a grid) as GeoJSON, for the map's outlines."""
-    communities = unit.subtree().filter(kind=UnitKind.COMMUNITY) if unit.kind in (UnitKind.DISTRICT, UnitKind.STREET) \
-        else Unit.objects.filter(code=unit.code[:12])
+    """The unit's outline (a district or street) and its communities' (the community holding a
+    grid), as GeoJSON for the map; ``outer`` marks the unit's own."""
+    above = unit.kind in (UnitKind.DISTRICT, UnitKind.STREET)
+    communities = unit.subtree().filter(kind=UnitKind.COMMUNITY) if above else Unit.objects.filter(code=unit.code[:12])
+    shown = ([unit] if above and unit.boundary else []) + list(
+        visible(user, communities.filter(boundary__isnull=False)).order_by("code"))
     return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": c.code, "geometry": c.boundary, "properties": {"code": c.code, "name": c.short_name}}
-        for c in visible(user, communities.filter(boundary__isnull=False)).order_by("code")]}
+        {"type": "Feature", "id": c.code, "geometry": c.boundary,
+         "properties": {"code": c.code, "name": c.short_name, "outer": c.code == unit.code and above}}
+        for c in shown]}
 
 
 def facilities(user, district_code: str, box) -> list[dict]:
@@ -141,9 +145,10 @@ def coverage_rows(user, run, kind: FacilityKind | None, unit: Unit) -> list[Cove
     return list(visible(user, rows).select_related("community").order_by("community__code"))
 
 
-def coverage_map(user, unit: Unit, value) -> dict:
+def coverage_map(user, unit: Unit, value, *, with_network: bool = True) -> dict:
     """Everything the coverage map of ``unit`` draws for the kind ``value`` (a pk, ``RESPONSE`` or
-    nothing for the first kind), cut to the unit's box."""
+    nothing for the first kind), cut to the unit's box; without the network's edges and catchment
+    for an overlay that draws only the points (the command screen's)."""
     district = district_of(unit)
     kind, kinds = chosen_kinds(district.code, value)
     box = box_of(unit)
@@ -157,7 +162,7 @@ def coverage_map(user, unit: Unit, value) -> dict:
         "kind": kind.pk if kind else RESPONSE,
         "kinds": [k.pk for k in kinds],
         "outlines": outlines(user, unit),
-        **_network(networks.current(district.code), kinds, district, box),
+        **_network(networks.current(district.code) if with_network else None, kinds, district, box),
         "facilities": facilities(user, district.code, box),
         "uncovered": [{"name": u.building.name, "households": u.households, "distance": u.distance,
                        "lat": u.lat, "lng": u.lng} for u in uncovered if _point(u, box)],

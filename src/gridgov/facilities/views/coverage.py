@@ -42,9 +42,12 @@ def page(request, code):
 
 @login_required
 def map_json(request, code):
+    """What the coverage map draws (``?kind=`` a kind's pk or ``response``; ``?edges=0`` leaves the
+    network out); an unknown kind is a 400 with its reason."""
     unit = unit_of(request, code)
     try:
-        return JsonResponse(maps.coverage_map(request.user, unit, _kind_value(request)))
+        return JsonResponse(maps.coverage_map(request.user, unit, _kind_value(request),
+                                              with_network=request.GET.get("edges") != "0"))
     except ValidationError as error:
         return JsonResponse({"detail": " ".join(error.messages)}, status=400)
 

@@ -17,7 +17,7 @@
             data: coords.map(function (c) { return {coords: c}; })};
   }
 
-  function option(data, scale) {
+  function option(data, features, scale) {
     const mine = new Set(data.kinds.map(String));
     const series = [
       lines(text.labelNetwork, data.edges, "#ced4da", 0.8, 2),
@@ -27,7 +27,7 @@
     const points = shared.points(data.facilities.filter(function (f) { return mine.has(String(f.kind)); }));
     series.push(Object.assign(points, {name: text.labelFacilities, symbolSize: 12, itemStyle: {borderColor: "#fff", borderWidth: 1.5}}));
     series.push({
-      type: "scatter", name: text.labelUncovered, coordinateSystem: "geo", z: 6,
+      type: "scatter", name: text.labelUncovered, coordinateSystem: "geo", z: 8,
       symbolSize: function (value) { return Math.min(22, 5 + Math.sqrt(value[2]) * 2); },
       itemStyle: {color: "#d32f2f", opacity: 0.8},
       tooltip: {formatter: function (p) { return escape(p.data.name) + "<br>" + p.value[2] + " " + escape(text.labelHouseholds); }},
@@ -44,7 +44,7 @@
       tooltip: {trigger: "item", confine: true},
       legend: {bottom: 0, type: "scroll", textStyle: {fontSize: 11},
                data: [text.labelCatchment, text.labelFacilities, text.labelUncovered, text.labelSites]},
-      geo: Object.assign(shared.geo(box, scale, data.box), {bottom: 30}),
+      geo: Object.assign(shared.geo(box, scale, features, data.box), {bottom: 30}),
       series: series,
     };
   }
@@ -74,7 +74,7 @@
   fetch(text.url, {credentials: "same-origin", headers: {Accept: "application/json"}})
     .then(function (response) { if (!response.ok) throw new Error(response.statusText); return response.json(); })
     .then(function (data) {
-      window.gridgovMap.load(box, data.outlines, function (features, scale) { return option(data, scale); });
+      window.gridgovMap.load(box, data.outlines, function (features, scale) { return option(data, features, scale); });
       bars(data);
     })
     .catch(function () {

@@ -10,13 +10,20 @@
 
   function colour(kind) { return PALETTE[Math.abs(Number(kind) || 0) % PALETTE.length]; }
 
-  function geo(box, scale, bounds) {
+  /* The unit's own outline (a district or street) drawn bolder under its communities'. */
+  function regions(features) {
+    return features.filter(function (f) { return f.properties.outer; }).map(function (f) {
+      return {name: f.properties.code, itemStyle: {areaColor: "#ffffff", borderColor: "#495057", borderWidth: 2}};
+    });
+  }
+
+  function geo(box, scale, features, bounds) {
     const option = {
       map: box.dataset.mapName, roam: true, aspectScale: scale, top: 8, bottom: 8, left: 8, right: 8,
       scaleLimit: {min: 0.5, max: 200},
       itemStyle: {areaColor: "#f8f9fa", borderColor: "#adb5bd", borderWidth: 1},
       emphasis: {disabled: true}, select: {disabled: true},
-      label: {show: false},
+      label: {show: false}, nameProperty: "code", regions: regions(features),
     };
     if (bounds) option.boundingCoords = [[bounds[0], bounds[3]], [bounds[2], bounds[1]]];
     return option;
@@ -49,7 +56,7 @@
         const chart = window.gridgovMap.load(box, data.outlines, function (features, scale) {
           const series = [points(data.facilities)];
           if (form) series.push(pin(lat, lng));
-          return {tooltip: {trigger: "item", confine: true}, geo: geo(box, scale), series: series};
+          return {tooltip: {trigger: "item", confine: true}, geo: geo(box, scale, features), series: series};
         });
         if (!form) return;
         const datum = form.querySelector("[name=datum]");
