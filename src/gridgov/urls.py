@@ -28,4 +28,5 @@ urlpatterns = [
     path("care/", include("gridgov.care.urls")),
     path("visits/", include("gridgov.visits.urls")),
     path("partybuilding/", include("gridgov.partybuilding.urls")),
+    path("facilities/", include("gridgov.facilities.urls")),
 ]

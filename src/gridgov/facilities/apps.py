@@ -7,9 +7,12 @@ class FacilitiesConfig(AppConfig):
     verbose_name = _("Facilities")
 
     def ready(self):
-        from gridgov.accounts.scope import Rule, register
-        from gridgov.core import figures, jobs, stamps
+        from gridgov.accounts.roles import FACILITY_STAFF_ROLES
+        from gridgov.accounts.scope import Rule, register, scope_for
+        from gridgov.core import figures, jobs, sections, stamps
+        from gridgov.structure.models import UnitKind
 
+        from . import menu
         from .figures import FIGURE_SET
         from .models import (
             CandidateSite,
@@ -40,3 +43,8 @@ class FacilitiesConfig(AppConfig):
         stamps.bump_on_change(FACILITIES_STAMP, Facility, FacilityKind, CoverageSettings)
         jobs.register("facilities-coverage", coverage.watch)
         figures.register(FIGURE_SET)
+        menu.register_entries()
+        sections.register(sections.Section(
+            _("Facilities and the 15-minute circle"), "facilities-unit-section",
+            (UnitKind.DISTRICT, UnitKind.STREET, UnitKind.COMMUNITY, UnitKind.GRID),
+            shown=lambda user: bool(scope_for(user).roots(FACILITY_STAFF_ROLES))))

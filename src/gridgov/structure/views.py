@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.accounts.models import RoleAssignment
 from gridgov.accounts.roles import SELF_ROLES
 from gridgov.accounts.scope import get_visible_or_404, visible
+from gridgov.core import sections
 from gridgov.people.models import Person
 
 from . import codes
@@ -94,6 +95,7 @@ def unit_page(request, code):
         "staff": RoleAssignment.objects.filter(unit=unit).exclude(role__in=SELF_ROLES)
         .select_related("user", "department").order_by("role", "user__username"),
         "compounds": compounds,
+        "sections": sections.for_unit(user, unit.kind),
     })
 
 

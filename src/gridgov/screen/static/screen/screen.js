@@ -162,6 +162,35 @@
     return [low, high];
   }
 
+  // -- the facilities layer: the facilities and the uncovered buildings of the district's first kind
+  const layerButton = document.getElementById("sc-facilities");
+  let layer = null;  // the facilities' map JSON while the layer is on
+
+  function layerSeries(size) {
+    if (!layer) return [];
+    const point = function (name, lng, lat, extra) { return {name: name, value: [lng, lat, extra || 0], layer: true}; };
+    return [
+      {type: "scatter", coordinateSystem: "geo", zlevel: 3, symbolSize: size * 0.7,
+        itemStyle: {color: "#4fc3f7", borderColor: "#fff", borderWidth: 1},
+        data: layer.facilities.map(function (f) { return point(f.name + " · " + f.kind_name, f.lng, f.lat); })},
+      {type: "scatter", coordinateSystem: "geo", zlevel: 3, itemStyle: {color: COLOURS.red, opacity: 0.85},
+        symbolSize: function (value) { return Math.min(size, size * 0.3 + Math.sqrt(value[2]) * 1.5); },
+        data: layer.uncovered.map(function (u) { return point(u.name, u.lng, u.lat, u.households); })},
+    ];
+  }
+
+  if (layerButton) layerButton.addEventListener("click", function () {
+    const redraw = function () {
+      layerButton.setAttribute("aria-pressed", String(Boolean(layer)));
+      if (current) drawMap(current);
+    };
+    if (layer) { layer = null; redraw(); return; }
+    fetch(layerButton.dataset.url, {credentials: "same-origin", headers: {Accept: "application/json"}})
+      .then(function (response) { if (!response.ok) throw new Error(response.statusText); return response.json(); })
+      .then(function (data) { layer = data; redraw(); })
+      .catch(function () { layer = null; redraw(); });
+  });
+
   function mapOption(data, scale) {
     const size = rem();
     const regions = regionsByCode(data);
@@ -174,6 +203,7 @@
         trigger: "item", confine: true, backgroundColor: "rgba(7,17,31,.92)", borderColor: COLOURS.line,
         textStyle: {color: COLOURS.text},
         formatter: function (p) {
+          if (p.data && p.data.layer) return escape(p.data.name);
           if (p.seriesType === "effectScatter") {
             const s = p.data.spot;
             return "<strong>" + escape(s.category) + "</strong> · " + escape(s.place) + "<br>" +
@@ -219,7 +249,7 @@
           data: data.hotspots.filter(function (s) { return s.center; }).map(function (s) {
             return {name: s.category, value: [s.center[0], s.center[1], s.reports], spot: s};
           })},
-      ],
+      ].concat(layerSeries(size)),
     };
     return option;
   }
