@@ -1,7 +1,7 @@
 """The facilities app's rows of the cross-scope matrix (format: tests/test_scope_matrix.py). Facilities,
 standards, networks and what coverage found are public within a district: every role working there
 sees them, and nobody sees another district's."""
-from gridgov.accounts.roles import Role
+from gridgov.accounts.roles import FACILITY_STAFF_ROLES, Role
 from gridgov.facilities.graph import Network
 from gridgov.facilities.models import (
     CandidateSite,
@@ -63,4 +63,5 @@ ROWS: dict = {
 ENDPOINTS: dict = {
     "api facilities facility": (Facility, lambda o: f"/api/v1/facilities/facilities/{o.pk}", 10**9),
     "api facilities run": (CoverageRun, lambda o: f"/api/v1/facilities/runs/{o.pk}", 10**9),
+    "page facilities facility": (Facility, lambda o: f"/facilities/{o.pk}/", 10**9, FACILITY_STAFF_ROLES),
 }

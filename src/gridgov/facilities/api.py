@@ -137,9 +137,9 @@ class FacilityFilters(Schema):
     offset: int = Field(0, ge=0, le=10**6)
 
 
-class NetworkOut(Schema):
+class FacilitiesNetworkOut(Schema):
     id: int
-    district: str = Field(alias="district_code")
+    district: str
     version: int
     source: str
     file_name: str
@@ -149,17 +149,21 @@ class NetworkOut(Schema):
     created_at: str
 
     @staticmethod
+    def resolve_district(obj):
+        return obj.district_code
+
+    @staticmethod
     def resolve_created_at(obj):
         return obj.created_at.isoformat()
 
 
-class GenerateIn(Schema):
+class FacilitiesGenerateIn(Schema):
     spacing_m: float = Field(150.0, ge=50, le=1000)
 
 
-class RunOut(Schema):
+class FacilitiesRunOut(Schema):
     id: int
-    district: str = Field(alias="district_code")
+    district: str
     network_version: int
     status: str
     done: int
@@ -168,6 +172,10 @@ class RunOut(Schema):
     error: str
     started_at: str
     finished_at: str | None
+
+    @staticmethod
+    def resolve_district(obj):
+        return obj.district_code
 
     @staticmethod
     def resolve_network_version(obj):
@@ -182,7 +190,7 @@ class RunOut(Schema):
         return obj.finished_at.isoformat() if obj.finished_at else None
 
 
-class ResultOut(Schema):
+class FacilitiesResultOut(Schema):
     kind: str | None = Field(description="The kind's code; null for the response circle.")
     community: str
     households: int
@@ -202,9 +210,9 @@ class ResultOut(Schema):
         return obj.community.code
 
 
-class UncoveredOut(Schema):
+class FacilitiesUncoveredOut(Schema):
     kind: str | None
-    building: int = Field(alias="building_id")
+    building: int
     households: int
     distance: float | None = Field(description="Metres of walking to the nearest; null: no path at all.")
     lat: float
@@ -214,8 +222,12 @@ class UncoveredOut(Schema):
     def resolve_kind(obj):
         return obj.kind.code if obj.kind_id else None
 
+    @staticmethod
+    def resolve_building(obj):
+        return obj.building_id
 
-class SiteOut(Schema):
+
+class FacilitiesSiteOut(Schema):
     kind: str
     rank: int
     lat: float
@@ -232,14 +244,14 @@ class SiteOut(Schema):
         return obj.community.code if obj.community_id else None
 
 
-class CoverageOut(Schema):
-    run: RunOut | None
-    results: list[ResultOut]
-    uncovered: list[UncoveredOut]
-    sites: list[SiteOut]
+class FacilitiesCoverageOut(Schema):
+    run: FacilitiesRunOut | None
+    results: list[FacilitiesResultOut]
+    uncovered: list[FacilitiesUncoveredOut]
+    sites: list[FacilitiesSiteOut]
 
 
-class ComplianceOut(Schema):
+class FacilitiesComplianceOut(Schema):
     community: str
     kind: str
     households: int
@@ -311,7 +323,7 @@ def change_facility(request, pk: Id, body: FacilityChange):
     return get_visible_or_404(request.user, _facilities(request), pk=pk)
 
 
-@router.post("/facilities/{pk}/photos", response={200: FacilityOut, **errors(401, 403, 404, 422)},
+@router.post("/facilities/{pk}/photos", response={200: FacilityOut, **errors(400, 401, 403, 404, 422)},
              summary="Add photos of a facility")
 def facility_photos(request, pk: Id, photos: File[list[UploadedFile]]):
     register.add_photos(request.user, get_visible_or_404(request.user, _facilities(request), pk=pk), photos)
@@ -319,12 +331,12 @@ def facility_photos(request, pk: Id, photos: File[list[UploadedFile]]):
 
 
 # -- networks and coverage -------------------------------------------------------------------------
-@router.get("/networks", response={200: list[NetworkOut], **errors(401)}, summary="Walk network versions")
+@router.get("/networks", response={200: list[FacilitiesNetworkOut], **errors(401)}, summary="Walk network versions")
 def list_networks(request):
     return list(visible(request.user, WalkNetwork.objects.defer("payload"))[:200])
 
 
-@router.post("/districts/{code}/networks/import", response={201: NetworkOut, **errors(401, 403, 404, 422)},
+@router.post("/districts/{code}/networks/import", response={201: FacilitiesNetworkOut, **errors(400, 401, 403, 404, 422)},
              summary="Import an OpenStreetMap extract (.osm, .osm.gz or .osm.pbf) as the next network version")
 def import_network(request, code: Annotated[str, Path(pattern=r"^[0-9]{6}$")], extract: File[UploadedFile]):
     if extract.size > networks.MAX_UPLOAD_BYTES:
@@ -332,13 +344,13 @@ def import_network(request, code: Annotated[str, Path(pattern=r"^[0-9]{6}$")], e
     return 201, networks.import_osm(request.user, _district(request, code), extract.read(), extract.name or "")
 
 
-@router.post("/districts/{code}/networks/generate", response={201: NetworkOut, **errors(400, 401, 403, 404, 422)},
+@router.post("/districts/{code}/networks/generate", response={201: FacilitiesNetworkOut, **errors(400, 401, 403, 404, 422)},
              summary="Generate a walk network from the district's outline (streets, a river with bridges, a ring road)")
-def generate_network(request, code: Annotated[str, Path(pattern=r"^[0-9]{6}$")], body: Form[GenerateIn]):
+def generate_network(request, code: Annotated[str, Path(pattern=r"^[0-9]{6}$")], body: Form[FacilitiesGenerateIn]):
     return 201, networks.generate(request.user, _district(request, code), spacing_m=body.spacing_m)
 
 
-@router.get("/coverage/{code}", response={200: CoverageOut, **errors(401, 404, 422)},
+@router.get("/coverage/{code}", response={200: FacilitiesCoverageOut, **errors(401, 404, 422)},
             summary="A unit's coverage from the district's latest finished run")
 def unit_coverage(request, code: UnitCode):
     unit = _unit(request, code)
@@ -356,7 +368,7 @@ def unit_coverage(request, code: UnitCode):
     return {"run": run, "results": list(results), "uncovered": list(uncovered[:2000]), "sites": list(sites)}
 
 
-@router.post("/districts/{code}/coverage", response={201: RunOut, **errors(401, 403, 404, 409, 422)},
+@router.post("/districts/{code}/coverage", response={201: FacilitiesRunOut, **errors(401, 403, 404, 409, 422)},
              summary="Compute the district's coverage now (district administrator); the worker also does it "
                      "whenever facilities, standards, places or the network change")
 def compute_coverage(request, code: Annotated[str, Path(pattern=r"^[0-9]{6}$")]):
@@ -365,12 +377,12 @@ def compute_coverage(request, code: Annotated[str, Path(pattern=r"^[0-9]{6}$")])
     return 201, coverage.compute(coverage.start(district.code, requested_by=request.user))
 
 
-@router.get("/runs/{pk}", response={200: RunOut, **errors(401, 404, 422)}, summary="A coverage run and its progress")
+@router.get("/runs/{pk}", response={200: FacilitiesRunOut, **errors(401, 404, 422)}, summary="A coverage run and its progress")
 def run_detail(request, pk: Id):
     return get_visible_or_404(request.user, CoverageRun.objects.select_related("network"), pk=pk)
 
 
-@router.get("/compliance/{code}", response={200: list[ComplianceOut], **errors(401, 404, 422)},
+@router.get("/compliance/{code}", response={200: list[FacilitiesComplianceOut], **errors(401, 404, 422)},
             summary="Each community's floor area against its standards")
 def unit_compliance(request, code: UnitCode):
     rows = compliance.of_unit(_unit(request, code))
