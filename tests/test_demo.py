@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.test import override_settings
 from django.utils import timezone
+from shapely.geometry import Point, shape
 
 from gridgov.accounts.models import Role, RoleAssignment
 from gridgov.accounts.scope import visible
@@ -20,15 +21,26 @@ from gridgov.assessment.services.recount import plain_sums
 from gridgov.assessment.services.totals import sums
 from gridgov.cases.models import OPEN_STATUSES, Case, Channel, Light, Status, TimelineEntry, WhistleCall
 from gridgov.core import figures, journal, stamps
+from gridgov.demo import facilities_demo
 from gridgov.demo.cases import generate_cases
 from gridgov.demo.services import DEMO_USERNAMES, DISTRICT, PASSWORD, load_demo
+from gridgov.facilities.models import (
+    CandidateSite,
+    CoverageResult,
+    Facility,
+    FacilityKind,
+    RunStatus,
+    UncoveredBuilding,
+)
+from gridgov.facilities.services import compliance, standards
+from gridgov.facilities.services.coverage import latest as latest_run
 from gridgov.ledger import services as ledger
 from gridgov.people.models import Person
 from gridgov.reportin.models import EmployerReport, MemberRegistration, ReportStatus
 from gridgov.shop.models import Item
 from gridgov.shop.models import Order as ShopOrder
 from gridgov.shop.models import OrderStatus as ShopStatus
-from gridgov.structure.models import Compound, Department, PartyOrg, Unit
+from gridgov.structure.models import Building, Compound, Department, Gate, PartyOrg, Unit
 from gridgov.structure.services import coverage
 from gridgov.timebank.models import Movement, MovementKind
 from gridgov.volunteering.models import OrderStatus as ServiceStatus
@@ -313,3 +325,45 @@ def test_participation_employer_reports(demo):
     reports = EmployerReport.objects.filter(employer_org__community__district_code=DISTRICT)
     assert reports.filter(status__in=[ReportStatus.SENT, ReportStatus.ACKNOWLEDGED]).count() >= 2
     assert reports.filter(status=ReportStatus.ACKNOWLEDGED).exclude(acknowledged_by="").exists()
+
+
+# -- facilities and the 15-minute circle -----------------------------------------------------------
+def test_facilities_of_every_kind_stand_in_the_district(demo):
+    kinds = FacilityKind.objects.filter(district__code=DISTRICT)
+    assert kinds.count() == len(facilities_demo.KINDS) == demo["facilities_kinds"]
+    assert not kinds.annotate(n=Count("facilities")).filter(n=0).exists()
+    assert set(kinds.filter(response=True).values_list("code", flat=True)) == {"emergency-team", "mediation"}
+    facilities = Facility.objects.filter(district_code=DISTRICT)
+    assert facilities.count() == demo["facilities_facilities"]
+    outline = shape(Unit.objects.get(code=DISTRICT).boundary)
+    assert all(outline.covers(Point(lng, lat)) for lat, lng in facilities.values_list("lat", "lng"))
+    assert all(standards.intact(facility) for facility in facilities[:20])  # made through the services
+    settings = standards.settings_for(Unit.objects.get(code=DISTRICT))
+    assert (settings.walk_speed, settings.elderly_speed) == (70, 50)
+
+
+def test_facilities_some_communities_meet_the_centre_standard_and_some_do_not(demo):
+    centres = [row for row in compliance.of_unit(Unit.objects.get(code=DISTRICT)) if row.kind.code == "service-centre"]
+    assert len(centres) == 83 and all(row.facilities == 1 for row in centres)
+    assert any(row.meets for row in centres) and any(not row.meets for row in centres)
+
+
+def test_facilities_gates_and_building_points(demo):
+    gates = Gate.objects.filter(compound__community__district_code=DISTRICT)
+    assert gates.count() == demo["facilities_gates"] > 0
+    assert set(gates.values("compound").annotate(n=Count("pk")).values_list("n", flat=True)) == {2}
+    placed = Building.objects.filter(microgrid__district_code=DISTRICT, center_lat__isnull=False)
+    assert placed.count() == demo["facilities_building_points"] > 0
+
+
+def test_facilities_coverage_is_computed_once_with_gaps_to_fill(demo):
+    run = latest_run(DISTRICT)
+    assert run is not None and run.status == RunStatus.DONE and run.network.node_count == demo["facilities_network_nodes"]
+    kinds = set(FacilityKind.objects.filter(district__code=DISTRICT).values_list("pk", flat=True))
+    results = CoverageResult.objects.filter(run=run)
+    assert set(results.exclude(kind=None).values_list("kind", flat=True)) == kinds
+    assert results.filter(kind=None).exists()  # the response circle
+    covered = sum(results.exclude(kind=None).values_list("households_covered", flat=True))
+    assert 0 < covered < sum(results.exclude(kind=None).values_list("households", flat=True))
+    assert UncoveredBuilding.objects.filter(run=run).count() == demo["facilities_uncovered_buildings"] > 0
+    assert CandidateSite.objects.filter(run=run).count() == demo["facilities_candidate_sites"] > 0

@@ -3,7 +3,8 @@
 "1+7+83+N": the district, 7 towns/streets and 83 communities/villages from the official division
 codes; 83 basic grids (one per community) and 420 micro-grids (二级网格); 349 grid party branches and
 832 grid party groups; compounds, buildings, households, residents and party members; the district's
-departments; and one login per role. Everything is generated from a fixed seed, so two loads are
+departments; one login per role; and, after the cases and residents' participation, the facilities
+of the 15-minute circle with their coverage (:mod:`.facilities_demo`). Everything is generated from a fixed seed, so two loads are
 identical.
 """
 import datetime as dt
@@ -34,7 +35,7 @@ from gridgov.structure.models import (
     UnitKind,
 )
 
-from . import participation
+from . import facilities_demo, participation
 from .cases import generate_cases, work_phone
 from .seed import DISTRICT, GIVEN, PASSWORD, SEED, SURNAMES
 
@@ -249,7 +250,8 @@ DEMO_USERNAMES = ["district_admin", "district_dispatcher", "street_dispatcher", 
 
 def load_demo(progress: bool = False, cases: int = 3000) -> dict:
     """Load the whole demo district in one transaction, with ``cases`` cases replayed over the last
-    90 days (0: only the staff accounts the routing needs); returns the cases' summary counts."""
+    90 days, residents taking part and the facilities with their coverage (0: only the staff accounts
+    the routing needs); returns the summary counts."""
     with transaction.atomic():
         import_divisions(DIVISIONS, DISTRICT, progress=progress)
         make_grids(DISTRICT, GRIDS, MICROGRIDS, seed=SEED, progress=progress)
@@ -262,6 +264,8 @@ def load_demo(progress: bool = False, cases: int = 3000) -> dict:
         summary = generate_cases(count=cases, progress=progress)
         if cases:
             summary.update(participation.generate(progress=progress))
+            # Last: coverage counts the residents, and participation gives party members their homes.
+            summary.update(facilities_demo.generate(progress=progress))
         return summary
 
 
