@@ -76,7 +76,7 @@ class FacilityKind(models.Model):
         _("in the response circle"), default=False,
         help_text=_("Emergency teams and mediation rooms: help reaches every household within the circle."))
     opening_hours = models.CharField(_("usual opening hours"), max_length=100, blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    order = models.PositiveSmallIntegerField(_("display order"), default=100)
     active = models.BooleanField(_("active"), default=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('area_per_100_households', models.DecimalField(blank=True, decimal_places=1, help_text='Per community: the larger of this and the minimum is required, e.g. 30 m².', max_digits=7, null=True, verbose_name='floor area per 100 households (m²)')),
                 ('response', models.BooleanField(default=False, help_text='Emergency teams and mediation rooms: help reaches every household within the circle.', verbose_name='in the response circle')),
                 ('opening_hours', models.CharField(blank=True, max_length=100, verbose_name='usual opening hours')),
-                ('order', models.PositiveSmallIntegerField(default=100, verbose_name='order')),
+                ('order', models.PositiveSmallIntegerField(default=100, verbose_name='display order')),
                 ('active', models.BooleanField(default=True, verbose_name='active')),
                 ('district', models.ForeignKey(limit_choices_to={'kind': 'district'}, on_delete=django.db.models.deletion.PROTECT, related_name='facility_kinds', to='structure.unit', verbose_name='district')),
             ],

@@ -3,6 +3,7 @@ change form and its journal). Every change goes through ``services.register``.""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +19,8 @@ from ..services import maps, register, standards
 from .common import refused, serving_units, staff_roots
 
 FIELDS = ("name", "address", "lat", "lng", "datum", "floor_area", "capacity", "opening_hours")
+#: Facilities per page of the list.
+PER_PAGE = 50
 
 
 def _root(request) -> Unit:
@@ -38,8 +41,11 @@ def index(request):
         rows = rows.filter(kind_id=int(kind))
     if unit_code.isdigit():
         rows = rows.filter(unit__code__startswith=unit_code)
+    page = Paginator(rows.order_by("kind__order", "unit__code", "name", "pk"), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "facilities/index.html", {
-        "root": root, "facilities": rows[:500], "kinds": _kinds(request.user), "units": serving_units(request.user),
+        "root": root, "facilities": page, "page": page,
+        "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "kinds": _kinds(request.user), "units": serving_units(request.user),
         "chosen_kind": kind, "chosen_unit": unit_code,
         "headline": maps.headline(request.user, root.district_code),
         "may_standards": may(request.user, FACILITY_STANDARD_ROLES, root),

@@ -1,6 +1,7 @@
 """``gridgov coverage --district CODE``: compute the district's coverage of the 15-minute circle now
 (the worker does it whenever the inputs change) and print it per kind and community."""
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from gridgov.core.errors import InvalidTransition
@@ -56,7 +57,7 @@ class Command(BaseCommand):
             f"{_('special groups'):>14}")
         totals = {}
         for row in CoverageResult.objects.filter(run=run).select_related("kind", "community") \
-                .order_by("kind__order", "kind__code", "community__code"):
+                .order_by(F("kind__order").asc(nulls_last=True), "kind__code", "community__code"):
             name = row.kind.name if row.kind_id else _("response circle")
             out(f"{name:<16} {row.community.code:<14} {row.households:>10} "
                 f"{_percent(row.households_covered, row.households):>8} "
