@@ -3,6 +3,7 @@ extract imported (and bad ones refused whole), coverage computed and read back, 
 each refusal's status and message."""
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from gridgov.core.geo import from_wgs84
 from gridgov.facilities.models import Facility, WalkNetwork
@@ -115,3 +116,30 @@ def test_the_openapi_document_has_the_facilities_tag(client):
     document = client.get("/api/v1/openapi.json").json()
     tagged = [op for path in document["paths"].values() for op in path.values() if "facilities" in op.get("tags", [])]
     assert len(tagged) >= 12
+
+
+def test_the_commands_import_generate_compute_and_print(town, tmp_path):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "district.osm"
+    path.write_text(OSM)
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command("walk_network", district="510113", extract=str(path), stdout=out)
+        assert "Walk network v2 of 510113: 3 nodes, 2 edges" in out.getvalue()
+        with pytest.raises(CommandError, match="no file"):
+            call_command("walk_network", district="510113", extract=str(tmp_path / "missing.osm"))
+        with pytest.raises(CommandError, match="No district"):
+            call_command("coverage", district="999999")
+    # The street of the hand-worked world is version 1; compute on the newest (v2, far away: no one covered),
+    # then print it.
+    printed = io.StringIO()
+    with translation.override("en"):
+        call_command("coverage", district="510113", stdout=printed, stderr=io.StringIO())
+    lines = printed.getvalue().splitlines()
+    assert lines[0].startswith("Coverage of 510113 on walk network v2 (3 nodes)")
+    centre_a1 = next(line for line in lines if line.startswith("党群服务中心") and "510113002001" in line)
+    assert centre_a1.split()[2:4] == ["6", "0.0%"]
+    assert lines[-1].split()[:4] == ["response", "circle", "all", "18"]
