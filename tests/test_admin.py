@@ -8,7 +8,7 @@ from django.utils import translation
 
 from gridgov.accounts.models import ApiToken, Role, RoleAssignment
 from gridgov.people.models import Person, RevealLog, SpecialGroup
-from gridgov.structure.models import PartyMembership, PartyOrg
+from gridgov.structure.models import Gate, PartyMembership, PartyOrg
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 # The models this project registers; the ``root`` fixture gives each of them a row to open.
@@ -24,6 +24,7 @@ def root(district, client):
     Group.objects.create(name="网格员")
     SpecialGroup.objects.create(code="elderly_alone", name="独居老人")
     PartyMembership.objects.create(org=PartyOrg.objects.first(), person=district.persons[0])
+    Gate.objects.create(compound=district.units["compound A1-1"], name="东门", lat=30.05, lng=104.05)
     client.force_login(user)
     return client
 

@@ -12,10 +12,10 @@ from gridgov.home.context import navigation
 
 EVERY_STAFF_PAGE = ["case-queues", "hotspots", "assessment", "screen"]
 #: What those running a unit's participation see: its time bank, volunteers and 双报到, proposals and
-#: meetings, micro-projects, care, visits and party building.
+#: meetings, micro-projects, care, visits, party building and the facilities.
 PARTICIPATION = ["timebank-communities", "volunteering-queue"]
 RUNNING = ["deliberation-queue", "reportin-home", "microprojects-home", "care-plans", "visits-staff",
-           "partybuilding-home"]
+           "partybuilding-home", "facilities"]
 SEEN = {
     "district_admin": EVERY_STAFF_PAGE + ["inbox"] + PARTICIPATION + RUNNING + ["unit", "people"],
     "district_dispatcher": EVERY_STAFF_PAGE + ["inbox"] + PARTICIPATION + RUNNING + ["unit", "people"],

@@ -34,7 +34,7 @@ from gridgov.partybuilding.models import VanguardPost
 from gridgov.people.models import Person, RevealLog
 from gridgov.reportin.models import ReportinSettings
 from gridgov.shop.models import ShopSettings
-from gridgov.structure.models import PartyMembership, PartyOrg
+from gridgov.structure.models import Gate, PartyMembership, PartyOrg
 from gridgov.visits.models import VisitRule
 from gridgov.volunteering.models import VolunteeringSettings
 
@@ -99,6 +99,7 @@ def _rows(district, category):
     MicroprojectSettings.objects.create(district_code=code)
     VanguardPost.objects.create(unit=units["A1"], title="党员先锋岗", holder=persons[0], created_on=timezone.localdate())
     VisitRule.objects.create(unit=units["A1"], visitor_kind="grid_worker", period="quarter")
+    Gate.objects.create(compound=units["compound A1-1"], name="东门", lat=30.05, lng=104.05)
     case = Case.objects.create(district_code=code, code=f"{code}-0001", channel="open311", title="垃圾",
                                category=category, unit=units["A1-1-1"], queue=units["A1"],
                                reported_at=timezone.now())

@@ -16,6 +16,8 @@ class Section:
     kinds: tuple[str, ...]
     #: Whether the user sees the card at all (a fragment they would be refused is not announced).
     shown: Callable[[object], bool] = lambda user: True
+    #: Static scripts the card's fragment needs, loaded by the unit page with ECharts and the unit map.
+    scripts: tuple[str, ...] = ()
 
 
 _SECTIONS: dict[str, Section] = {}

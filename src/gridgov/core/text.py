@@ -53,3 +53,16 @@ def _plain(value: str) -> str:
 #: A string field of an API input schema that a person reads back: a title, name, description,
 #: address, note or reason. Combine with ``Field(...)`` for its length.
 PlainText = Annotated[str, AfterValidator(_plain)]
+
+
+def plain(value, label: str, max_length: int, *, required: bool = False) -> str:
+    """A service's text input: stripped, free of control and text-direction characters, present when
+    ``required``, at most ``max_length`` long — refusals name the field by ``label``."""
+    value = (value or "").strip()
+    check_plain("text", value, label)
+    if required and not value:
+        raise ValidationError(_("%(field)s is required.") % {"field": label})
+    if len(value) > max_length:
+        raise ValidationError(_("%(field)s is too long (%(max)d characters at most).")
+                              % {"field": label, "max": max_length})
+    return value

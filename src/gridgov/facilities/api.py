@@ -214,7 +214,8 @@ class FacilitiesUncoveredOut(Schema):
     kind: str | None
     building: int
     households: int
-    distance: float | None = Field(description="Metres of walking to the nearest; null: no path at all.")
+    distance: float | None = Field(description="Metres of walking to the nearest; null: none within three circles "
+                                                       "or no path at all.")
     lat: float
     lng: float
 

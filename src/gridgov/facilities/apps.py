@@ -47,4 +47,5 @@ class FacilitiesConfig(AppConfig):
         sections.register(sections.Section(
             _("Facilities and the 15-minute circle"), "facilities-unit-section",
             (UnitKind.DISTRICT, UnitKind.STREET, UnitKind.COMMUNITY, UnitKind.GRID),
-            shown=lambda user: bool(scope_for(user).roots(FACILITY_STAFF_ROLES))))
+            shown=lambda user: bool(scope_for(user).roots(FACILITY_STAFF_ROLES)),
+            scripts=("facilities/facilities.js", "facilities/coverage.js")))

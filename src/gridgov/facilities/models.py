@@ -252,8 +252,9 @@ class CoverageResult(models.Model):
 
 
 class UncoveredBuilding(models.Model):
-    """A building whose households do not reach a kind within its circle (``distance`` null: no path
-    at all — a gate far from every street or a disconnected part of the network)."""
+    """A building whose households do not reach a kind within its circle, with the walk to the nearest
+    (``distance`` null: none within three circles, or no path at all — a gate far from every street, a
+    disconnected part of the network)."""
 
     run = models.ForeignKey(CoverageRun, models.CASCADE, related_name="uncovered", verbose_name=_("run"))
     kind = models.ForeignKey(FacilityKind, models.CASCADE, null=True, blank=True, related_name="+",

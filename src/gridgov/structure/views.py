@@ -71,6 +71,7 @@ def unit_page(request, code):
     """
     unit = _unit(request, code)
     user = request.user
+    shown = sections.for_unit(user, unit.kind)
     ancestors = list(unit.ancestors())
     visible_ancestors = set(visible(user, unit.ancestors()).values_list("code", flat=True))
     grandchild_kind = codes.child_kind(unit.child_kind) if unit.child_kind else None
@@ -95,7 +96,8 @@ def unit_page(request, code):
         "staff": RoleAssignment.objects.filter(unit=unit).exclude(role__in=SELF_ROLES)
         .select_related("user", "department").order_by("role", "user__username"),
         "compounds": compounds,
-        "sections": sections.for_unit(user, unit.kind),
+        "sections": shown,
+        "section_scripts": list(dict.fromkeys(script for section in shown for script in section.scripts)),
     })
 
 

@@ -1,12 +1,12 @@
 """What every care service shares: who may act on a plan, the district's ladder settings, plain text."""
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from gridgov.accounts.roles import CARE_STAFF_ROLES, FIELD_ROLES
 from gridgov.accounts.scope import may
-from gridgov.core.text import check_plain
+from gridgov.core.text import plain as plain  # shared by every app's services
 
 from ..models import CareSettings
 
@@ -44,13 +44,3 @@ def require_checker(user, plan) -> None:
         raise PermissionDenied(_("Only the buddy, the grid worker or the community's staff may do this."))
 
 
-def plain(value, label: str, max_length: int, *, required: bool = False) -> str:
-    """Stripped text free of control and text-direction characters, at most ``max_length`` long."""
-    value = (value or "").strip()
-    check_plain("text", value, label)
-    if required and not value:
-        raise ValidationError(_("%(field)s is required.") % {"field": label})
-    if len(value) > max_length:
-        raise ValidationError(_("%(field)s is too long (%(max)d characters at most).")
-                              % {"field": label, "max": max_length})
-    return value

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from gridgov.accounts.roles import DELIBERATION_STAFF_ROLES
 from gridgov.accounts.scope import may, visible
 from gridgov.core import journal
-from gridgov.core.text import check_plain
+from gridgov.core.text import plain as plain  # shared by every app's services
 from gridgov.structure.codes import prefix
 from gridgov.structure.models import Unit
 
@@ -66,16 +66,6 @@ def require_community(community) -> None:
         raise ValidationError(_("Choose a community."))
 
 
-def plain(value, label: str, max_length: int, *, required: bool = False) -> str:
-    """Stripped text free of control and text-direction characters, at most ``max_length`` long."""
-    value = (value or "").strip()
-    check_plain("text", value, label)
-    if required and not value:
-        raise ValidationError(_("%(field)s is required.") % {"field": label})
-    if len(value) > max_length:
-        raise ValidationError(_("%(field)s is too long (%(max)d characters at most).")
-                              % {"field": label, "max": max_length})
-    return value
 
 
 def check_ref(ref: str) -> str:

@@ -12,7 +12,7 @@ from gridgov.accounts.roles import FACILITY_STAFF_ROLES, FACILITY_STANDARD_ROLES
 from gridgov.accounts.scope import may
 from gridgov.core import journal
 from gridgov.core.geo import Datum, parse_datum, to_wgs84
-from gridgov.core.text import check_plain
+from gridgov.core.text import plain as plain  # shared by every app's services
 from gridgov.structure.models import Unit
 
 from ..models import FacilitiesEntry
@@ -23,16 +23,6 @@ def append(subject, actor, action, **kwargs) -> None:
     journal.append(subject, actor, action, journal=FacilitiesEntry, **kwargs)
 
 
-def plain(value, label: str, max_length: int, *, required: bool = False) -> str:
-    """Stripped text free of control and text-direction characters, at most ``max_length`` long."""
-    value = (value or "").strip()
-    check_plain("text", value, label)
-    if required and not value:
-        raise ValidationError(_("%(field)s is required.") % {"field": label})
-    if len(value) > max_length:
-        raise ValidationError(_("%(field)s is too long (%(max)d characters at most).")
-                              % {"field": label, "max": max_length})
-    return value
 
 
 def area(value, label: str) -> Decimal | None:

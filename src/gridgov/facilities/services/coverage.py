@@ -41,6 +41,8 @@ from . import demand as demand_module
 from . import networks
 from .standards import settings_for
 
+#: An uncovered building's walk to the kind is reported up to this many circles (beyond: no path near).
+REPORTED_CIRCLES = 3
 #: How many network nodes near uncovered buildings are tried as candidate sites, at most.
 MAX_CANDIDATES = 400
 #: A finished run older than this is redone even when nothing changed (people move in and out).
@@ -169,8 +171,10 @@ def _compute(run: CoverageRun, report) -> CoverageRun:
         limit, slow_limit = kind.minutes * setup.walk_speed, kind.minutes * setup.elderly_speed
         nodes, offsets = walk.snap([f.lat for f in facilities], [f.lng for f in facilities], setup.max_snap) \
             if facilities else (np.zeros(0, dtype=np.int64), np.zeros(0))
-        # Unlimited, so an uncovered building says how far it is (one search either way).
-        distances = demand.distances(walk.reach(nodes, offsets, np.inf), np.inf)
+        # One limited search per kind; the limit is a few circles, so an uncovered building can say how
+        # far it is when it is near enough for that to matter.
+        reported = limit * REPORTED_CIRCLES
+        distances = demand.distances(walk.reach(nodes, offsets, reported), reported)
         covered, special_covered = distances <= limit, distances <= slow_limit
         access = None
         if facilities and all(f.capacity is not None for f in facilities):

@@ -101,7 +101,9 @@ def section(request, code):
         for row in rows:
             communities.setdefault(row.community, {"checks": [], "coverage": []})["coverage"].append(
                 (kind.name if kind else _("Response circle"), _percent(row.households_covered, row.households)))
+    first, _drawn = maps.chosen_kinds(district.code, None)
     return render(request, "facilities/_section.html", {
         "unit": unit, "run": run, "checks": checks, "totals": totals, "communities": communities,
+        "kind": first, "kind_value": first.pk if first else maps.RESPONSE,
         "single": unit.kind not in (UnitKind.DISTRICT, UnitKind.STREET),
     })

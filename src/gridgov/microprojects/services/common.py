@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from gridgov.accounts.roles import DELIBERATION_STAFF_ROLES, DISTRICT_ROLES
 from gridgov.accounts.scope import may
 from gridgov.core.photos import checked
-from gridgov.core.text import check_plain
+from gridgov.core.text import plain as plain  # shared by every app's services
 from gridgov.structure.codes import prefix
 
 from ..models import MicroprojectSettings
@@ -52,16 +52,6 @@ def community_code(code: str) -> str | None:
     return prefix(code, "community")
 
 
-def plain(value, label: str, max_length: int, *, required: bool = False) -> str:
-    """Stripped text free of control and text-direction characters, at most ``max_length`` long."""
-    value = (value or "").strip()
-    check_plain("text", value, label)
-    if len(value) > max_length:
-        raise ValidationError(_("%(field)s is too long (%(max)d characters at most).")
-                              % {"field": label, "max": max_length})
-    if required and not value:
-        raise ValidationError(_("%(field)s is required.") % {"field": label})
-    return value
 
 
 def money(value, label: str, *, positive: bool = True) -> Decimal:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from gridgov.accounts.roles import PARTY_STAFF_ROLES
 from gridgov.accounts.scope import may
 from gridgov.core import clock, journal
-from gridgov.core.text import check_plain
+from gridgov.core.text import plain as plain  # shared by every app's services
 
 from ..models import PartyEntry
 
@@ -42,16 +42,6 @@ def log(subject, actor, action, *, from_status: str = "", to_status: str = "", n
                           note=note, data=data)
 
 
-def plain(value, label: str, max_length: int, *, required: bool = False) -> str:
-    """Stripped text free of control and text-direction characters, at most ``max_length`` long."""
-    value = (value or "").strip()
-    check_plain("text", value, label)
-    if required and not value:
-        raise ValidationError(_("%(field)s is required.") % {"field": label})
-    if len(value) > max_length:
-        raise ValidationError(_("%(field)s is too long (%(max)d characters at most).")
-                              % {"field": label, "max": max_length})
-    return value
 
 
 def hours_value(value, label: str, *, maximum: int = 999) -> Decimal:

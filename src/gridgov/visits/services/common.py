@@ -11,23 +11,11 @@ from django.utils.translation import gettext as _
 from gridgov.accounts.roles import CARE_STAFF_ROLES, FIELD_ROLES, Role
 from gridgov.accounts.scope import get_visible_or_404, may, roles_over
 from gridgov.core import clock
-from gridgov.core.text import check_plain
+from gridgov.core.text import plain as plain  # shared by every app's services
 from gridgov.structure.codes import prefix
 from gridgov.structure.models import Household, Unit
 
 from ..models import ContactPoint, VisitorKind
-
-
-def plain(value, label: str, max_length: int, *, required: bool = False) -> str:
-    """Stripped text free of control and text-direction characters, at most ``max_length`` long."""
-    value = (value or "").strip()
-    check_plain("text", value, label)
-    if required and not value:
-        raise ValidationError(_("%(field)s is required.") % {"field": label})
-    if len(value) > max_length:
-        raise ValidationError(_("%(field)s is too long (%(max)d characters at most).")
-                              % {"field": label, "max": max_length})
-    return value
 
 
 def is_staff(user, unit) -> bool:

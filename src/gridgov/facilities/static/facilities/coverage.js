@@ -2,12 +2,12 @@
    catchment on it (green), the river of a generated network, the facilities, the latest run's
    uncovered buildings (red, sized by households) and the candidate sites (stars, "+N"); and a bar
    chart of each community's share of households (and of special groups, at the elderly's speed)
-   within reach. Everything comes from data-url (map.json); words from data-label-*. */
+   within reach. Everything comes from data-url (map.json); words from data-label-*. Every
+   [data-coverage-map] is drawn — the coverage page's, and the unit page's card once htmx has
+   loaded it — with the bars of the same [data-coverage] block. */
 (function () {
   "use strict";
-  const box = document.getElementById("coverage-map");
-  if (!box || !window.gridgovFacilities) return;
-  const text = box.dataset;
+  if (!window.gridgovFacilities) return;
   const shared = window.gridgovFacilities;
   const escape = echarts.format.encodeHTML;
 
@@ -17,7 +17,8 @@
             data: coords.map(function (c) { return {coords: c}; })};
   }
 
-  function option(data, features, scale) {
+  function option(box, data, features, scale) {
+    const text = box.dataset;
     const mine = new Set(data.kinds.map(String));
     const series = [
       lines(text.labelNetwork, data.edges, "#ced4da", 0.8, 2),
@@ -49,8 +50,9 @@
     };
   }
 
-  function bars(data) {
-    const holder = document.getElementById("coverage-bars");
+  function bars(box, data) {
+    const block = box.closest("[data-coverage]");
+    const holder = block && block.querySelector("[data-coverage-bars]");
     if (!holder) return;
     const words = holder.dataset;
     const chart = echarts.init(holder);
@@ -71,14 +73,19 @@
     new ResizeObserver(function () { chart.resize(); }).observe(holder);
   }
 
-  fetch(text.url, {credentials: "same-origin", headers: {Accept: "application/json"}})
-    .then(function (response) { if (!response.ok) throw new Error(response.statusText); return response.json(); })
-    .then(function (data) {
-      window.gridgovMap.load(box, data.outlines, function (features, scale) { return option(data, features, scale); });
-      bars(data);
-    })
-    .catch(function () {
-      box.textContent = text.labelError;
-      box.setAttribute("aria-busy", "false");
-    });
+  function draw(box) {
+    const text = box.dataset;
+    fetch(text.url, {credentials: "same-origin", headers: {Accept: "application/json"}})
+      .then(function (response) { if (!response.ok) throw new Error(response.statusText); return response.json(); })
+      .then(function (data) {
+        window.gridgovMap.load(box, data.outlines, function (features, scale) { return option(box, data, features, scale); });
+        bars(box, data);
+      })
+      .catch(function () {
+        box.textContent = text.labelError;
+        box.setAttribute("aria-busy", "false");
+      });
+  }
+
+  htmx.onLoad(function (root) { root.querySelectorAll("[data-coverage-map]").forEach(draw); });
 })();
