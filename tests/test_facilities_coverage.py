@@ -235,3 +235,17 @@ def test_standards_refuse_bad_values(town):
             standards.create_kind(admin, town.units["district"], code="centre", name="重复")
         with pytest.raises(ValidationError, match="faster"):
             standards.change_settings(admin, town.units["district"], elderly_speed=90)
+
+
+def test_the_coverage_page_says_how_many_buildings_have_no_path(town, client):
+    lost = town.units["A1-1-2"].buildings.get()
+    lost.center_lat, lost.center_lng = 30.5, 104.3  # kilometres from the only street
+    lost.save()
+    computed(town)
+    client.force_login(town.users["community_staff"])
+    with translation.override("en"):
+        page = client.get(f"/facilities/coverage/{town.units['A1'].code}/", HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "1 uncovered building (3 households) has no path to this kind within three circles" in text
+    assert "more than 300 m from every street" in text

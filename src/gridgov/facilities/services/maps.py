@@ -12,7 +12,7 @@ import functools
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
@@ -143,6 +143,18 @@ def coverage_rows(user, run, kind: FacilityKind | None, unit: Unit) -> list[Cove
     rows = CoverageResult.objects.filter(run=run, kind=kind, community__code__startswith=unit.code[:12]
                                          if unit.kind in (UnitKind.GRID, UnitKind.MICROGRID) else unit.code)
     return list(visible(user, rows).select_related("community").order_by("community__code"))
+
+
+def without_path(user, run, kind: FacilityKind | None, unit: Unit) -> dict:
+    """How many of the unit's uncovered buildings (and their households) have no path to ``kind``
+    within three circles — a gate or building too far from every street, or streets the network does
+    not join — so the page can say so instead of only drawing them."""
+    if run is None:
+        return {"buildings": 0, "households": 0}
+    rows = visible(user, UncoveredBuilding.objects.filter(run=run, kind=kind, distance__isnull=True,
+                                                          building__microgrid__code__startswith=unit.code))
+    found = rows.aggregate(buildings=Count("pk"), households=Sum("households"))
+    return {"buildings": found["buildings"], "households": found["households"] or 0}
 
 
 def coverage_map(user, unit: Unit, value, *, with_network: bool = True) -> dict:

@@ -14,7 +14,7 @@ from gridgov.accounts.scope import may
 from gridgov.structure.models import UnitKind
 
 from ..models import CoverageRun
-from ..services import compliance, coverage, maps, networks, recompute
+from ..services import compliance, coverage, maps, networks, recompute, standards
 from ..services.common import district_of
 from .common import unit as unit_of
 
@@ -36,6 +36,8 @@ def page(request, code):
         "unit": unit, "district": district, "kinds": maps.kinds_of(district.code), "kind": kind,
         "kind_value": kind.pk if kind else maps.RESPONSE, "run": run, "network": networks.current(district.code),
         "rows": maps.coverage_rows(request.user, run, kind, unit),
+        "without_path": maps.without_path(request.user, run, kind, unit),
+        "max_snap": standards.settings_for(district).max_snap,
         "may_recompute": may(request.user, FACILITY_STANDARD_ROLES, district),
     })
 

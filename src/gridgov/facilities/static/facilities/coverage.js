@@ -31,8 +31,11 @@
       type: "scatter", name: text.labelUncovered, coordinateSystem: "geo", z: 8,
       symbolSize: function (value) { return Math.min(22, 5 + Math.sqrt(value[2]) * 2); },
       itemStyle: {color: "#d32f2f", opacity: 0.8},
-      tooltip: {formatter: function (p) { return escape(p.data.name) + "<br>" + p.value[2] + " " + escape(text.labelHouseholds); }},
-      data: data.uncovered.map(function (u) { return {name: u.name, value: [u.lng, u.lat, u.households]}; }),
+      tooltip: {formatter: function (p) {
+        const walk = p.data.distance === null ? text.labelNoPath : Math.round(p.data.distance) + " m";
+        return escape(p.data.name) + "<br>" + p.value[2] + " " + escape(text.labelHouseholds) + " · " + escape(walk);
+      }},
+      data: data.uncovered.map(function (u) { return {name: u.name, distance: u.distance, value: [u.lng, u.lat, u.households]}; }),
     });
     series.push({
       type: "scatter", name: text.labelSites, coordinateSystem: "geo", symbol: "path://M12 2l3 7h7l-5.5 4.5L18.5 21 12 16.8 5.5 21l2-7.5L2 9h7z",
