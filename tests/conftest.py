@@ -123,3 +123,12 @@ def every_rate_counts(monkeypatch):
     from gridgov.assessment.services import scoring
 
     monkeypatch.setattr(scoring, "MIN_SAMPLE", 1)
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
+def pytest_collection_modifyitems(items):
+    """Every test that opens Chromium (through ``browser``, ``page``, ``login`` or ``sign_in``) is a
+    browser test, marked or not: ``-m "not browser"`` (CI's PostgreSQL pass) leaves them all out."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

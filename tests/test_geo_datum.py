@@ -60,12 +60,14 @@ def test_the_one_step_inverse_would_be_metres_off():
 mainland = st.tuples(st.floats(21.0, 45.0), st.floats(98.0, 122.0))
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30, deadline=None, derandomize=True)
 @given(mainland)
 def test_round_trips_within_a_millionth_of_a_degree(point):
     for datum in (Datum.GCJ02, Datum.BD09):
         shifted = from_wgs84(*point, datum)
-        assert distance_m(*shifted, *point) > 50  # it did move
+        # It did move: GCJ-02's shift is tens to hundreds of metres (under 50 m in parts of the west,
+        # e.g. 49 m at 37° N 98° E), so the round trip is not a trivial identity.
+        assert distance_m(*shifted, *point) > 10
         back = to_wgs84(*shifted, datum)
         assert math.isclose(back[0], point[0], abs_tol=1e-6) and math.isclose(back[1], point[1], abs_tol=1e-6)
 
