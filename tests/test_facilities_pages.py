@@ -231,3 +231,10 @@ def test_the_command_screen_offers_the_facilities_layer(client, place):
     assert 'id="sc-facilities"' in page and layer in page
     data = get(client, place.users["district_admin"], "facilities-coverage-map", "510113", query="?edges=0").json()
     assert data["edges"] == [] and len(data["facilities"]) == 1 and len(data["uncovered"]) == 1
+
+
+def test_recompute_without_a_network_says_why(client, world):
+    client.force_login(world.users["district_admin"])
+    answer = client.post(reverse("facilities-coverage-recompute", args=[world.units["district"].code]), follow=True,
+                         **EN)
+    assert answer.status_code == 200 and "has no walk network yet" in answer.content.decode()

@@ -3,6 +3,7 @@ stale: the run is started at once (so the page can follow its progress) and comp
 the web process, which then gives its database connection back."""
 from __future__ import annotations
 
+import logging
 import threading
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,8 @@ from ..models import CoverageRun, RunStatus
 from . import coverage
 from .common import require_standards
 
+log = logging.getLogger(__name__)
+
 
 def running(district_code: str) -> CoverageRun | None:
     """The district's run in progress, if any (the newest)."""
@@ -26,8 +29,8 @@ def running(district_code: str) -> CoverageRun | None:
 def _compute(run: CoverageRun) -> None:
     try:
         coverage.compute(run)
-    except Exception:  # compute has marked the run failed with its reason; the thread just ends
-        pass
+    except Exception:  # compute has marked the run failed with its reason; the log keeps the trace
+        log.exception("coverage run %s failed", run.pk)
     finally:
         connection.close()
 
@@ -42,9 +45,6 @@ def recompute(actor, district: Unit) -> CoverageRun:
     require_standards(actor, district)
     if running(district.code) is not None and not coverage.stale(district.code, clock.now()):
         raise ValidationError(_("Coverage is being computed already; wait until it is done."))
-    try:
-        run = coverage.start(district.code, requested_by=actor)
-    except coverage.NoNetwork as error:
-        raise ValidationError(str(error)) from None
+    run = coverage.start(district.code, requested_by=actor)  # refused (InvalidTransition) without a network
     launch(run)
     return run
