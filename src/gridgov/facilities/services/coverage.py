@@ -88,10 +88,6 @@ class _Progress:
             self.report(self.run.done, self.run.total)
 
 
-def _by_community(demand, mask: np.ndarray, values: np.ndarray) -> dict[int, int]:
-    communities = np.unique(demand.community_ids)
-    return {int(c): int(values[(demand.community_ids == c) & mask].sum()) for c in communities}
-
 
 def _results(run, kind, demand, covered, special_covered, access) -> list[CoverageResult]:
     rows = []
@@ -121,7 +117,7 @@ def _uncovered(run, kind, demand, distances, covered) -> list[UncoveredBuilding]
 def _candidates(walk: Walk, demand, covered) -> np.ndarray:
     """Network nodes worth trying as sites: those the uncovered buildings snap to (a facility there
     is at their door), at most ``MAX_CANDIDATES`` spread evenly over them."""
-    nodes, _offsets = demand.nearest_access()
+    nodes, _offsets = demand.nearest_access
     found = np.unique(nodes[(~covered) & (nodes >= 0)])
     if len(found) > MAX_CANDIDATES:
         found = found[np.linspace(0, len(found) - 1, MAX_CANDIDATES).astype(int)]
@@ -132,7 +128,7 @@ def _sites(run, kind, walk, demand, covered, limit_m, k) -> list[CandidateSite]:
     candidates = _candidates(walk, demand, covered)
     if not len(candidates) or not k:
         return []
-    nodes, offsets = demand.nearest_access()
+    nodes, offsets = demand.nearest_access
     picked = greedy_sites(walk, candidates, nodes, offsets, demand.households, covered, limit_m, k)
     network = walk.network
     communities = {}
@@ -178,7 +174,7 @@ def _compute(run: CoverageRun, report) -> CoverageRun:
         covered, special_covered = distances <= limit, distances <= slow_limit
         access = None
         if facilities and all(f.capacity is not None for f in facilities):
-            near_nodes, near_offsets = demand.nearest_access()
+            near_nodes, near_offsets = demand.nearest_access
             access = two_step(walk, nodes, offsets, [f.capacity for f in facilities], near_nodes, near_offsets,
                               demand.residents, limit)
         results += _results(run, kind, demand, covered, special_covered, access)

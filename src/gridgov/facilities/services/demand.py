@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from django.db.models import Count, Q
@@ -51,9 +52,11 @@ class Demand:
         best[best > limit_m] = np.inf
         return best
 
+    @cached_property
     def nearest_access(self) -> tuple[np.ndarray, np.ndarray]:
         """One access point per building — the one nearest the network — for the methods that take a
-        single point per building (capacity shares, candidate sites); -1 for a building with none."""
+        single point per building (capacity shares, candidate sites); -1 for a building with none.
+        The same for every kind: worked out once per run."""
         nodes, offsets = np.full(len(self), -1, dtype=np.int64), np.full(len(self), np.inf)
         for p in np.argsort(-self.offsets):  # the smallest offset is written last and stays
             if self.nodes[p] >= 0:
