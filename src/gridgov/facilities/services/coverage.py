@@ -140,6 +140,14 @@ def _sites(run, kind, walk, demand, covered, limit_m, k) -> list[CandidateSite]:
             for rank, (node, gain) in enumerate(picked, start=1)]
 
 
+def snapped(walk: Walk, facilities, max_snap: float) -> tuple[np.ndarray, np.ndarray]:
+    """The facilities' nearest network nodes and the walk to them (-1 beyond ``max_snap``): where
+    a kind's search starts, for coverage and for the catchment the maps draw."""
+    if not facilities:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    return walk.snap([f.lat for f in facilities], [f.lng for f in facilities], max_snap)
+
+
 def compute(run: CoverageRun, report: Callable[[int, int], None] | None = None) -> CoverageRun:
     """Compute ``run`` (started by :func:`start`): every kind's coverage, the response circle,
     capacity shares and candidate sites, written in one transaction at the end; a failure marks the
@@ -165,8 +173,7 @@ def _compute(run: CoverageRun, report) -> CoverageRun:
     for kind in kinds:
         facilities = list(Facility.objects.filter(kind=kind, active=True).only("lat", "lng", "capacity"))
         limit, slow_limit = kind.minutes * setup.walk_speed, kind.minutes * setup.elderly_speed
-        nodes, offsets = walk.snap([f.lat for f in facilities], [f.lng for f in facilities], setup.max_snap) \
-            if facilities else (np.zeros(0, dtype=np.int64), np.zeros(0))
+        nodes, offsets = snapped(walk, facilities, setup.max_snap)
         # One limited search per kind; the limit is a few circles, so an uncovered building can say how
         # far it is when it is near enough for that to matter.
         reported = limit * REPORTED_CIRCLES

@@ -85,10 +85,10 @@ def catchment_nodes(walk: Walk, kinds: list[FacilityKind], district: Unit) -> np
     setup = settings_for(district)
     within = np.ones(walk.node_count, dtype=bool) if kinds else np.zeros(walk.node_count, dtype=bool)
     for kind in kinds:
-        points = list(Facility.objects.filter(kind=kind, active=True).values_list("lat", "lng"))
+        points = list(Facility.objects.filter(kind=kind, active=True).only("lat", "lng"))
         if not points:
             return np.zeros(walk.node_count, dtype=bool)
-        nodes, offsets = walk.snap([p[0] for p in points], [p[1] for p in points], setup.max_snap)
+        nodes, offsets = coverage.snapped(walk, points, setup.max_snap)
         within &= np.isfinite(walk.reach(nodes, offsets, kind.minutes * setup.walk_speed))
     return within
 
