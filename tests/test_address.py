@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from gridgov.accounts.models import ApiToken
 from gridgov.cases.models import TimelineEntry
 from gridgov.intake.address import building_number, resolve_address
-from gridgov.intake.services import report_free_text
+from gridgov.intake.services import file_report
 from gridgov.structure.models import Building, Compound, Unit
 
 DISTRICT = "510113"
@@ -101,7 +101,7 @@ def test_building_numbers():
 # -- intake without coordinates -----------------------------------------------------------------
 def test_a_report_without_coordinates_is_located_by_its_address(world):
     category = world.categories["small"]
-    result = report_free_text(district=world.units["district"], channel="app", title="楼下有暴露垃圾",
+    result = file_report(district=world.units["district"], channel="app", title="楼下有暴露垃圾",
                               category=category, address="测试A1社区测试A1社区第1网格小区2栋",
                               reporter=world.persons[0], reported_by=world.users["resident"])
     case = result.case
@@ -114,7 +114,7 @@ def test_the_address_can_be_in_the_text_and_goes_on_the_timeline(world):
     from gridgov.intake.models import IntakeSettings
 
     IntakeSettings.objects.create(district=world.units["district"], auto_route_threshold=0.99)
-    result = report_free_text(district=world.units["district"], channel="hotline", title="测试B1社区第2网格小区1栋路灯不亮",
+    result = file_report(district=world.units["district"], channel="hotline", title="测试B1社区第2网格小区1栋路灯不亮",
                               contact_phone="13800001111")
     assert result.case.unit == world.units["B1-2-1"]
     assert result.case.queue == world.units["B"]  # unsure (keywords only): the street's queue
@@ -123,7 +123,7 @@ def test_the_address_can_be_in_the_text_and_goes_on_the_timeline(world):
 
 
 def test_coordinates_win_over_the_address(world):
-    result = report_free_text(district=world.units["district"], channel="app", title="路灯不亮",
+    result = file_report(district=world.units["district"], channel="app", title="路灯不亮",
                               category=world.categories["small"], address="测试街道B测试B1社区", lat=30.05, lng=104.05)
     assert result.case.unit == world.units["A1-1"] and result.address is None
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 
 from gridgov.cases.actions import CaseAction
 from gridgov.core import menu
-from gridgov.intake.services import report_free_text
+from gridgov.intake.services import file_report
 from gridgov.notifications.services import notify
 
 from .cases_world import IN_A1_1
@@ -33,7 +33,7 @@ CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "zh_Hans" / "LC_MESSAGES" / "django
 def _case(world):
     """A resident's free-text report: its timeline holds the platform's steps (classify …) too."""
     resident = world.users["resident"]
-    return report_free_text(district=world.units["district"], channel="app", title="楼下有暴露垃圾",
+    return file_report(district=world.units["district"], channel="app", title="楼下有暴露垃圾",
                             description="请来看看", lat=IN_A1_1[0], lng=IN_A1_1[1], reporter=resident.person,
                             reported_by=resident).case
 

@@ -23,7 +23,7 @@ from gridgov.catalogue.models import Category
 from gridgov.core.errors import InvalidTransition
 from gridgov.intake import classify, learn
 from gridgov.intake.models import ClassifierModel, IntakeSettings, Suggestion, TrainingExample
-from gridgov.intake.services import recategorise, report_free_text
+from gridgov.intake.services import file_report, recategorise
 from gridgov.notifications.models import Notification
 
 from .cases_world import IN_A1_1
@@ -249,7 +249,7 @@ def test_train_from_closed_cases_and_dispatchers_corrections(world, capsys):
 # -- intake: pre-fill and self-routing ---------------------------------------------------------
 def free_text(world, title, description="", at=IN_A1_1, by="resident", **extra):
     user = world.users[by]
-    return report_free_text(district=world.units["district"], channel="app", title=title, description=description,
+    return file_report(district=world.units["district"], channel="app", title=title, description=description,
                             lat=at[0] if at else None, lng=at[1] if at else None,
                             reporter=getattr(user, "person", None) if by == "resident" else None, reported_by=user,
                             **extra)

@@ -15,7 +15,7 @@ from gridgov.cases.models import Case
 from gridgov.cases.services.locate import locate
 from gridgov.core.geo import Datum, distance_m, from_wgs84, to_wgs84
 from gridgov.hotline.services import import_batch
-from gridgov.intake.services import report_free_text
+from gridgov.intake.services import file_report
 from gridgov.integrations.models import Integration
 
 #: A spot in grid A1-1 (lng 104.0–104.125) 100 m west of grid A1-2: GCJ-02 moves it about 240 m east
@@ -90,7 +90,7 @@ def test_apis_refuse_an_unknown_datum(world, url, language, words):
 
 def test_the_web_form_path_records_wgs84(world):
     """The web report form (browser geolocation, map picks on the platform's WGS 84 map) gives no datum."""
-    result = report_free_text(district=world.units["district"], channel="other", title="楼下有暴露垃圾",
+    result = file_report(district=world.units["district"], channel="other", title="楼下有暴露垃圾",
                               category=world.categories["small"], lat=SPOT[0], lng=SPOT[1],
                               reported_by=world.users["district_admin"])
     assert (result.case.lat, result.case.lng, result.case.source_datum) == (*SPOT, "wgs84")
@@ -184,7 +184,7 @@ def test_similar_and_join_look_near_the_wgs84_point(world):
     world.persons[1].user = resident
     world.persons[1].save()
     world.users["resident2"] = resident
-    master = report_free_text(district=world.units["district"], channel="patrol", title="3栋楼顶有人违章搭建彩钢棚",
+    master = file_report(district=world.units["district"], channel="patrol", title="3栋楼顶有人违章搭建彩钢棚",
                               category=world.categories["big"], lat=30.05, lng=104.05,
                               reported_by=world.users["grid_worker"]).case
     near = (30.0509, 104.05)

@@ -112,8 +112,8 @@ def test_the_district_settings_decide(world):
     IntakeSettings.objects.create(district=world.units["district"], duplicate_radius_m=50,
                                   duplicate_window_hours=24, duplicate_text_similarity=0.9)
     assert offered(world) == []
-    IntakeSettings.objects.filter(district=world.units["district"]).update(duplicate_radius_m=200,
-                                                                          duplicate_text_similarity=0.2)
+    IntakeSettings.objects.update_or_create(district=world.units["district"],
+                                            defaults={"duplicate_radius_m": 200, "duplicate_text_similarity": 0.2})
     assert len(offered(world)) == 1
 
 

@@ -22,7 +22,7 @@ from gridgov.cases.services import filing
 from gridgov.catalogue.models import Category
 from gridgov.intake import classify
 from gridgov.intake.models import IntakeSettings, Suggestion, TrainingExample
-from gridgov.intake.services import report_free_text
+from gridgov.intake.services import file_report
 
 from .cases_world import IN_A1_1, IN_A1_2, photo
 from .factories import PASSWORD
@@ -180,7 +180,7 @@ def test_a_category_the_reporter_chose_routes_as_usual(client, world):
 
 def test_a_kept_suggestion_the_text_no_longer_supports_is_the_reporters_choice(world):
     kept = category("010101")  # pre-filled for earlier words; the title now says 路灯不亮
-    result = report_free_text(district=world.units["district"], channel="app", title="路灯不亮", category=kept,
+    result = file_report(district=world.units["district"], channel="app", title="路灯不亮", category=kept,
                               suggested=kept, lat=IN_A1_1[0], lng=IN_A1_1[1], reporter=world.persons[0],
                               reported_by=world.users["resident"])
     assert result.case.category == kept and result.suggestion.chosen_by_reporter and not result.auto_routed
@@ -571,6 +571,6 @@ def test_a_report_is_filed_whole_or_not_at_all(world, monkeypatch):
 
     monkeypatch.setattr(services.lifecycle, "record", broken)
     with pytest.raises(RuntimeError):
-        report_free_text(district=world.units["district"], channel="app", title=GARBAGE, lat=IN_A1_1[0],
+        file_report(district=world.units["district"], channel="app", title=GARBAGE, lat=IN_A1_1[0],
                          lng=IN_A1_1[1], reporter=world.persons[0], reported_by=world.users["resident"])
     assert not Case.objects.exists() and not Suggestion.objects.exists()

@@ -11,15 +11,15 @@ from django.db.models import F
 
 from gridgov.cases.services import locate
 from gridgov.catalogue.models import Category
-from gridgov.catalogue.services import CATALOGUE_STAMP
+from gridgov.catalogue.services import CATALOGUE_STAMP, category_by_code, is_leaf
 from gridgov.core import jobs, stamps
 from gridgov.core.models import Stamp
 from gridgov.intake import classify
 from gridgov.intake.address import resolve_address
 from gridgov.intake.classify import CLASSIFIER_STAMP
-from gridgov.intake.models import ClassifierModel
+from gridgov.intake.models import SETTINGS_STAMP, ClassifierModel, IntakeSettings
 from gridgov.structure.models import Building, Unit
-from gridgov.structure.services import PLACES_STAMP
+from gridgov.structure.services import PLACES_STAMP, unit_by_code
 from gridgov.workdays.models import Holiday, HolidayKind
 from gridgov.workdays.services import CALENDAR_STAMP, is_working_day
 
@@ -120,3 +120,24 @@ def test_a_change_in_this_process_is_seen_at_once(world):
     assert is_working_day(MONDAY)
     Holiday.objects.create(date=MONDAY, kind=HolidayKind.HOLIDAY, name="test")
     assert not is_working_day(MONDAY)
+
+
+def test_units_categories_and_intake_settings_edited_elsewhere_reach_the_report_path(client, world):
+    """The report path's own copies (issue 16, item 1): the district's units, the catalogue and the
+    intake settings are read from the process's copy, and follow an edit made elsewhere."""
+    assert unit_by_code(world.units["A"].code).short_name == world.units["A"].short_name
+    assert category_by_code("9901").name == "暴露垃圾" and is_leaf(category_by_code("9901"))
+    assert IntakeSettings.for_district("510113").duplicate_radius_m == 300
+
+    Unit.objects.filter(code=world.units["A"].code).update(short_name="幸福街道")
+    Category.objects.filter(code="9901").update(name="垃圾暴露")
+    IntakeSettings.objects.bulk_create([IntakeSettings(district=world.units["district"], duplicate_radius_m=80)])
+    for name in (PLACES_STAMP, CATALOGUE_STAMP, SETTINGS_STAMP):
+        bumped_elsewhere(name)
+    assert unit_by_code(world.units["A"].code).short_name != "幸福街道"  # this round still reads its copies
+    next_request(client)
+    assert unit_by_code(world.units["A"].code).short_name == "幸福街道"
+    assert category_by_code("9901").name == "垃圾暴露"
+    assert IntakeSettings.for_district("510113").duplicate_radius_m == 80
+    IntakeSettings.objects.get().save()  # a save raises the settings' stamp
+    assert stamps.read(SETTINGS_STAMP) == 2

@@ -118,9 +118,9 @@ class ApiToken(models.Model):
     @classmethod
     def find(cls, key: str) -> "ApiToken | None":
         """The working token with this key (its user active, not expired, issued under the current
-        password), marked as used (at most once a minute: a client reporting many cases a second
+        password; the user read with their resident record, which a resident's every call needs), marked as used (at most once a minute: a client reporting many cases a second
         should not pay a write per request for it); ``None`` otherwise."""
-        token = cls.objects.select_related("user").filter(
+        token = cls.objects.select_related("user", "user__person").filter(
             digest=_digest(key), user__is_active=True, expires_at__gt=timezone.now()).first()
         if token is None or token.password_fingerprint != password_fingerprint(token.user.password):
             return None

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gridgov.core import tables
+from gridgov.core.stamps import StampedCache
 from gridgov.structure.models import Department
 
 from . import standard
@@ -21,6 +22,33 @@ from .models import Category, parent_code_of
 #: The stamp (``core.stamps``) raised whenever a category is saved or deleted: what the per-process
 #: copies of the catalogue (intake's classifier labels and keywords) watch.
 CATALOGUE_STAMP = "catalogue.categories"
+
+
+@dataclass(frozen=True)
+class _Copy:
+    by_code: dict
+    leaves: frozenset
+
+
+def _read_copy(_key) -> _Copy:
+    categories = list(Category.objects.all())
+    parents = {category.parent_id for category in categories}
+    return _Copy({c.code: c for c in categories}, frozenset(c.pk for c in categories if c.pk not in parents))
+
+
+_copy = StampedCache(CATALOGUE_STAMP, _read_copy)
+
+
+def category_by_code(code: str) -> Category | None:
+    """The category with ``code``, from this process's copy of the catalogue (kept until a category
+    changes anywhere): every report names one. Shared by the process's threads: read it, never
+    change or save it."""
+    return _copy.get().by_code.get(code)
+
+
+def is_leaf(category: Category) -> bool:
+    """Whether ``category`` has no sub-categories (only a leaf is reported), from the same copy."""
+    return category.pk in _copy.get().leaves
 
 COLUMNS = ["code", "name", "parent_code", "plain_name", "handling_level", "lead_department", "assisting_departments",
            "response_limit_hours", "resolution_limit_days", "on_grid_list", "needs_verification", "urgency",

@@ -32,6 +32,8 @@ import copy
 import datetime as dt
 import hashlib
 import json
+import threading
+from contextlib import contextmanager
 from functools import cache, partial, wraps
 
 from django.apps import apps
@@ -49,6 +51,7 @@ from .errors import NotFound
 changed = Signal()
 
 _recorders: dict[type[models.Model], list] = {}
+_once = threading.local()  # .pending: the subjects whose projections wait for the end of recording_once()
 
 
 class JournalEntry(models.Model):
@@ -137,44 +140,86 @@ def journal_of(model: type[models.Model]) -> type[JournalEntry]:
 
 
 def on_record(model: type[models.Model], fn) -> None:
-    """Call ``fn(subject=…, action=…, actor=…, entry=…)`` inside the transaction of every entry
-    appended about a ``model`` (see the module's docstring for when that, not :data:`changed`, is
-    right). Registering the same function twice registers it once."""
+    """Call ``fn(subject=…, action=…, actor=…, entry=…, new=…)`` inside the transaction of every
+    entry appended about a ``model`` (see the module's docstring for when that, not :data:`changed`,
+    is right); ``new`` says the subject had no entry before. Within :func:`recording_once`, ``fn``
+    is called once per subject instead, at the end. Registering the same function twice registers
+    it once."""
     recorders = _recorders.setdefault(model._meta.concrete_model, [])
     if fn not in recorders:
         recorders.append(fn)
 
 
 def append(subject, actor, action: str, *, journal: type[JournalEntry] | None = None, from_status: str = "",
-           to_status: str = "", at=None, note: str = "", data: dict | None = None) -> JournalEntry:
+           to_status: str = "", at=None, note: str = "", data: dict | None = None,
+           first: bool = False) -> JournalEntry:
     """Append one entry to ``subject``'s chain in ``journal`` (by default the journal of its model),
-    run the :func:`on_record` projections and send :data:`changed` on commit.
+    run the :func:`on_record` projections and send :data:`changed` on commit. ``first`` says the
+    subject was created by this transaction and has no entry yet: its chain is not read.
 
     The caller holds the subject's row lock (a :func:`transition` does), so sequence numbers cannot
     race; a second writer would otherwise break the journal's unique (subject, seq) constraint."""
     model = subject._meta.concrete_model
     journal = journal or journal_of(model)
     chain = journal.chain_of(subject)
-    last = journal.objects.filter(**chain).order_by("-seq").values("seq", "hash").first()
+    pending = getattr(_once, "pending", None)
+    held = pending.get((model, journal, subject.pk)) if pending else None
+    if first:
+        last = None
+    elif held is not None:  # appended in this block, under the lock this transaction holds: still the head
+        last = {"seq": held[3].seq, "hash": held[3].hash}
+    else:
+        last = journal.objects.filter(**chain).order_by("-seq").values("seq", "hash").first()
     entry = journal(**chain, seq=(last["seq"] + 1) if last else 1, actor=actor, action=action,
                     from_status=from_status, to_status=to_status, note=note, data=data or {},
                     at=at or clock.now(), prev_hash=last["hash"] if last else "")
     entry.hash = entry.digest(journal.subject_name(subject))
     entry.save()
-    for recorder in _recorders.get(model, ()):
-        recorder(subject=subject, action=action, actor=actor, entry=entry)
+    if pending is None:
+        _record(model, subject, action, actor, entry, new=entry.seq == 1)
+    else:  # the last entry's subject, and whether the first one in the block started its chain
+        earlier = pending.get((model, journal, subject.pk))
+        pending[(model, journal, subject.pk)] = (subject, action, actor, entry, earlier[4] if earlier else entry.seq == 1)
     transaction.on_commit(partial(changed.send, sender=model, subject=copy.copy(subject), action=action,
                                   actor=actor, entry=entry), robust=True)
     return entry
 
 
-def verify(subject, journal: type[JournalEntry] | None = None) -> bool:
-    """True when ``subject``'s stored chain is intact: sequence unbroken, every hash recomputes."""
+def _record(model, subject, action, actor, entry, new: bool) -> None:
+    for recorder in _recorders.get(model, ()):
+        recorder(subject=subject, action=action, actor=actor, entry=entry, new=new)
+
+
+@contextmanager
+def recording_once():
+    """Within this block (inside a transaction), the :func:`on_record` projections run once per
+    subject, at the block's end, on the subject as its last entry left it — for a service that
+    moves one subject several steps at once (a report routed through the small loop: report,
+    accept, dispatch), so a projection computed from the subject's state (the assessment tallies)
+    is written once, not once per step. Every projection must depend on the state alone, not on
+    which steps led there. Nested blocks join the outermost one."""
+    if getattr(_once, "pending", None) is not None:
+        yield
+        return
+    _once.pending = {}
+    try:
+        yield
+        pending = _once.pending
+    finally:
+        _once.pending = None
+    for (model, _journal, _pk), (subject, action, actor, entry, new) in pending.items():
+        _record(model, subject, action, actor, entry, new)
+
+
+def verify(subject, journal: type[JournalEntry] | None = None, entries=None) -> bool:
+    """True when ``subject``'s stored chain is intact: sequence unbroken, every hash recomputes.
+    ``entries`` is the chain in order when the caller has just read it (not read again)."""
     journal = journal or journal_of(subject._meta.concrete_model)
     name = journal.subject_name(subject)
     previous = ""
-    for expected_seq, entry in enumerate(journal.objects.filter(**journal.chain_of(subject)).order_by("seq"),
-                                         start=1):
+    if entries is None:
+        entries = journal.objects.filter(**journal.chain_of(subject)).order_by("seq")
+    for expected_seq, entry in enumerate(entries, start=1):
         if entry.seq != expected_seq or entry.prev_hash != previous or entry.hash != entry.digest(name):
             return False
         previous = entry.hash
@@ -208,6 +253,14 @@ def transition(model: type[models.Model], *, visible, related: tuple[str, ...] =
                 func(actor, locked, *args, **kwargs)
                 return locked
 
+        def held(actor, subject, *args, **kwargs):
+            """The transition on a subject this transaction already holds — created by it, or read
+            under its lock — so it is not read again: the platform's own next step in the same
+            service (the small loop's accept and dispatch, right after the report)."""
+            func(actor, subject, *args, **kwargs)
+            return subject
+
+        run.held = held
         return run
 
     return decorator

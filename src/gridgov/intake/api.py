@@ -223,7 +223,7 @@ def report(request, body: IntakeReportIn):
     _both_or_neither(body.lat, body.lng)
     district = caller_district(user, body.district)
     channel, reporter = channel_and_reporter(user, body.channel)
-    result = services.report_free_text(
+    result = services.file_report(
         district=district, channel=channel, title=body.title, description=body.description,
         category=_category(body.category) if body.category else None, lat=body.lat, lng=body.lng,
         address=body.address, reporter=reporter, reported_by=user, contact_name=body.contact_name,

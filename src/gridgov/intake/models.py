@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.scope import ScopedQuerySet
-from gridgov.core import clock
+from gridgov.core import clock, stamps
 
 
 def _fraction(field_name, default, help_text):
@@ -58,9 +58,20 @@ class IntakeSettings(models.Model):
 
     @classmethod
     def for_district(cls, district_code: str) -> "IntakeSettings":
-        """The district's settings, or the defaults (unsaved) when its administrator has set none."""
-        found = cls.objects.filter(district__code=district_code).first()
-        return found if found is not None else cls()
+        """The district's settings, or the defaults (unsaved) when its administrator has set none —
+        this process's copy, read by every report and kept until settings change anywhere
+        (:data:`SETTINGS_STAMP`). Shared by the process's threads: read it, never change it."""
+        return _settings.get(district_code)
+
+
+def _read_settings(district_code: str) -> IntakeSettings:
+    found = IntakeSettings.objects.select_related("unclassified_category").filter(district__code=district_code).first()
+    return found if found is not None else IntakeSettings()
+
+
+#: The stamp raised whenever a district's intake settings are saved or deleted.
+SETTINGS_STAMP = "intake.settings"
+_settings = stamps.StampedCache(SETTINGS_STAMP, _read_settings)
 
 
 class ClassifierModel(models.Model):

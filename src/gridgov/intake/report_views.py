@@ -2,7 +2,7 @@
 patrol, and the district map the place is picked on. It lives in intake, not in the case engine,
 because it is a channel feeding the engine (a floor above it); its address stays ``/cases/report/``.
 
-The form files through intake's :func:`~gridgov.intake.services.report_free_text`, as the API's
+The form files through intake's :func:`~gridgov.intake.services.file_report`, as the API's
 ``POST /api/v1/intake/reports`` does: a category the reporter chose routes as usual; one the screen
 pre-filled from the classifier's suggestion and the reporter kept is the platform's choice, routing
 itself only at or above the district's threshold. While the reporter writes, three helpers answer
@@ -33,7 +33,7 @@ from gridgov.cases.views.base import is_htmx, user_district
 from gridgov.structure.models import Unit, UnitKind
 
 from . import around, classify, duplicates
-from .services import report_free_text
+from .services import file_report
 
 
 def _channel(user) -> str:
@@ -58,7 +58,7 @@ def report(request):
             data = form.cleaned_data
             try:
                 channel, reporter = channel_and_reporter(request.user, channel)
-                case = report_free_text(
+                case = file_report(
                     district=district, channel=channel, title=data["title"], category=data["category"],
                     suggested=data["suggested"], description=data["description"], lat=data["lat"], lng=data["lng"],
                     address=data["address"], reporter=reporter, reported_by=request.user, photos=data["photos"],

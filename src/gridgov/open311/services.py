@@ -4,7 +4,8 @@
 - A *service* is an offered matter: an active leaf category of the catalogue whose classes above
   it are active too; its *group* is its top-level class.
 - A *service request* is a case filed through Open311 (channel ``open311``): ``POST requests``
-  calls :func:`gridgov.cases.services.filing.report`, so the case is located, numbered, given its
+  goes through the intake every channel shares (:func:`gridgov.intake.services.file_report`: its
+  category doubted, open cases alike looked for), so the case is located, numbered, given its
   deadline and routed like any other; its ``service_request_id`` is the case code. Only cases filed
   through Open311 are answered by ``GET requests``: cases from the hotline, the resident app or
   patrols may carry personal details their reporters never agreed to publish.
@@ -40,6 +41,7 @@ from gridgov.cases.services.lifecycle import REJECT_REASONS
 from gridgov.catalogue.models import Category, class_code_of
 from gridgov.core import clock
 from gridgov.core.geo import parse_datum
+from gridgov.intake.services import file_report
 from gridgov.integrations.models import Integration, Kind
 from gridgov.structure.models import Unit, UnitKind
 
@@ -280,11 +282,12 @@ def create(params, files=()) -> ServiceRequest:
                         if part)
     try:
         with transaction.atomic():
-            case = filing.report(
-                district=district, channel=Channel.OPEN311, title=filing.title_for(attributes.get("title", ""), description, category.name),
+            case = file_report(
+                district=district, channel=Channel.OPEN311,
+                title=filing.title_for(attributes.get("title", ""), description, category.name),
                 category=category, description=description, lat=lat, lng=lng, address=address[:200],
                 contact_name=_contact_name(_param(params, "first_name"), _param(params, "last_name")),
-                contact_phone=_param(params, "phone")[:50], external_id=token, photos=files, datum=datum)
+                contact_phone=_param(params, "phone")[:50], external_id=token, photos=files, datum=datum).case
             now = clock.now()
             request = ServiceRequest.objects.create(
                 case=case, integration=integration, token=token, media_urls=media_urls, attributes=attributes,

@@ -3,6 +3,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from gridgov.core.stamps import StampedCache
+
 from . import codes
 from .models import Compound, PartyOrg, Unit, UnitKind
 
@@ -10,6 +12,21 @@ from .models import Compound, PartyOrg, Unit, UnitKind
 #: what the per-process indexes built from places (the case engine's spatial index, intake's
 #: address index) watch.
 PLACES_STAMP = "structure.places"
+
+
+def _district_units(district_code: str) -> dict[str, Unit]:
+    return {unit.code: unit for unit in Unit.objects.filter(district_code=district_code).defer("boundary")}
+
+
+_units = StampedCache(PLACES_STAMP, _district_units)
+
+
+def unit_by_code(code: str) -> Unit | None:
+    """The unit with ``code``, from this process's copy of its district's units, kept until the
+    places' stamp moves: a report reads its district, its located unit and its queue thousands of
+    times a day without a query. The copy is shared by the process's threads — read it, never
+    change or save it (its boundary is not loaded: ``Unit.objects`` has it)."""
+    return _units.get(codes.prefix(code, "district") or code).get(code)
 
 
 def compounds_in(unit: Unit):

@@ -10,10 +10,10 @@ import threading
 from collections import defaultdict
 from contextlib import contextmanager
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 
 from gridgov.cases.models import Assignment, Case, Dispatch, WhistleCall
+from gridgov.core import counters
 
 from ..measures import Key, contributions
 from ..models import CaseTally, MonthTally, Tally
@@ -25,9 +25,9 @@ MONTH_FIELDS = ("month", "unit_code", "department_id")
 _deferred = threading.local()
 
 
-def on_case_recorded(subject, **kwargs) -> None:
+def on_case_recorded(subject, new, **kwargs) -> None:
     if getattr(_deferred, "district", None) != subject.district_code:
-        refresh(subject)
+        refresh(subject, reported=new)
 
 
 @contextmanager
@@ -63,10 +63,11 @@ def diff(old: dict[Key, dict[str, int]], new: dict[Key, dict[str, int]]) -> dict
     return out
 
 
-def refresh(case) -> None:
-    """Bring the tallies in line with the case's current state (call inside its transaction)."""
+def refresh(case, reported: bool = False) -> None:
+    """Bring the tallies in line with the case's current state (call inside its transaction).
+    ``reported``: the case was just reported, so it has contributed nothing yet (nothing to read)."""
+    fact = None if reported else CaseTally.objects.filter(case_id=case.pk).first()
     new = contributions(case)
-    fact = CaseTally.objects.filter(case_id=case.pk).first()
     old = _decode(fact.rows) if fact else {}
     apply(case.district_code, diff(old, new))
     if fact is None:
@@ -99,17 +100,9 @@ def apply(district_code: str, changes: dict[Key, dict[str, int]]) -> None:
 
 
 def _add(model, fields, district_code: str, key: tuple, counts: dict[str, int]) -> None:
-    """Add ``counts`` to one row. Keys are taken in sorted order so that two transactions touching
-    the same rows lock them in the same order; a key seen for the first time is inserted, and if
-    another transaction inserted it meanwhile the insert gives way to an update."""
-    rows = model.objects.filter(district_code=district_code, **dict(zip(fields, key)))
-    if rows.update(**{m: F(m) + n for m, n in counts.items()}):
-        return
-    try:
-        with transaction.atomic():
-            model.objects.create(district_code=district_code, **dict(zip(fields, key)), **counts)
-    except IntegrityError:
-        rows.update(**{m: F(m) + n for m, n in counts.items()})
+    """Add ``counts`` to one row, inserted when its key is new (one upsert). Keys are taken in
+    sorted order so that two transactions touching the same rows lock them in the same order."""
+    counters.add(model, {"district_code": district_code, **dict(zip(fields, key))}, counts)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from ninja.decorators import decorate_view
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from gridgov.accounts.scope import get_visible_or_404, visible
-from gridgov.catalogue.models import Category
+from gridgov.catalogue.services import category_by_code
 from gridgov.core.api import errors
 from gridgov.people.caching import no_store
 from gridgov.structure.codes import subtree_q
@@ -137,18 +137,22 @@ def report_case(request, body: JsonOrForm[ReportIn]):
     them. The case is located by ``lat``/``lng`` (a grid worker's report without them falls back
     to their grid, anyone else's to the district) and routed: small loop straight to the grid
     worker on duty, big loop into a dispatch queue. Send a JSON body, or ``multipart/form-data``
-    with the same fields plus ``photos`` file parts. Answers 201 with the new case."""
+    with the same fields plus ``photos`` file parts. Answers 201 with the new case. Without
+    ``category`` the classifier chooses (as for ``POST /intake/reports``); a given category it
+    doubts, and open cases alike, are noted on the report's timeline entry for the dispatcher."""
     user = request.user
     district = caller_district(user, body.district)
     channel, reporter = channel_and_reporter(user, body.channel)
     if (body.lat is None) != (body.lng is None):
         raise ValidationError(_("Give both the latitude and the longitude, or neither."), code="location")
-    category = Category.objects.filter(code=body.category).first()
-    if category is None:
-        raise ValidationError(_("There is no category %(code)s.") % {"code": body.category}, code="category")
-    case = filing.report(district=district, channel=channel, title=body.title, category=category,
+    category = None
+    if body.category:
+        category = category_by_code(body.category)
+        if category is None:
+            raise ValidationError(_("There is no category %(code)s.") % {"code": body.category}, code="category")
+    case = filing.through_intake(district=district, channel=channel, title=body.title, category=category,
                          description=body.description, lat=body.lat, lng=body.lng, address=body.address,
                          reporter=reporter, reported_by=user, contact_name=body.contact_name,
                          contact_phone=body.contact_phone, external_id=body.external_id, close_now=body.close_now,
                          handling_note=body.handling_note, photos=photo_files(request), datum=body.datum)
-    return 201, detail(case.pk)
+    return 201, case  # as the filing left it, every relation the answer shows already at hand

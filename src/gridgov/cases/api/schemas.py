@@ -42,10 +42,24 @@ class HandlerOut(Schema):
     departments: list[str] = Field([], description="Short names of the departments working on it, lead first.")
 
 
+def _timeline(case) -> list:
+    """The case's timeline in order, read once for the entries and the check of their chain."""
+    if "_timeline_read" not in case.__dict__:
+        case._timeline_read = list(case.timeline.select_related("actor").order_by("seq"))
+    return case._timeline_read
+
+
+def _assignments(case) -> list:
+    """The case's department assignments, read once per answer (none before its first dispatch)."""
+    if "_assignments_read" not in case.__dict__:
+        case._assignments_read = list(case.assignments.all()) if case.dispatch_count else []
+    return case._assignments_read
+
+
 def _active_assignments(case):
     found = getattr(case, "active_assignments", None)
     if found is None:
-        found = [a for a in case.assignments.all() if a.status in AssignmentStatus.ACTIVE]
+        found = [a for a in _assignments(case) if a.status in AssignmentStatus.ACTIVE]
     return sorted(found, key=lambda a: (not a.lead, a.dispatched_at, a.pk))
 
 
@@ -225,18 +239,20 @@ class CaseDetailOut(CaseOut):
 
     @staticmethod
     def resolve_timeline(obj):
-        return obj.timeline.select_related("actor").order_by("seq")
+        return _timeline(obj)
 
     @staticmethod
     def resolve_timeline_intact(obj):
-        return journal.verify(obj)
+        return journal.verify(obj, entries=_timeline(obj))
 
     @staticmethod
     def resolve_assignments(obj):
-        return obj.assignments.all()
+        return _assignments(obj)
 
     @staticmethod
     def resolve_whistle_calls(obj):
+        if not obj.whistled:
+            return []
         return WhistleCall.objects.filter(whistle__case=obj).select_related("whistle__by", "department") \
             .order_by("whistle__at", "department__code")
 
@@ -294,7 +310,9 @@ class CaseFilters(Schema):
 class ReportIn(Schema):
     title: PlainText = Field(..., min_length=1, max_length=120)
     description: PlainText = Field("", max_length=NOTE)
-    category: str = Field(..., pattern=CATEGORY_CODE, description="A leaf category's code (GET /categories?leaves=1).")
+    category: str | None = Field(None, pattern=CATEGORY_CODE,
+                                 description="A leaf category's code (GET /categories?leaves=1); without it the "
+                                             "platform classifies the text.")
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
     datum: Literal[tuple(Datum.values)] = Field(Datum.WGS84, description=DATUM_HELP)

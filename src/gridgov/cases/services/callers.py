@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from gridgov.accounts.roles import GRID_ROLES, SELF_ROLES, WORKING_ROLES
 from gridgov.accounts.scope import scope_for
 from gridgov.structure.models import Unit, UnitKind
+from gridgov.structure.services import unit_by_code
 
 
 def caller_district(user, wanted: str | None = None) -> Unit:
@@ -19,8 +20,8 @@ def caller_district(user, wanted: str | None = None) -> Unit:
         if mine is None or len(mine) > 1:
             raise ValidationError(_("Say in which district you report: give “district”."), code="district")
         wanted = mine[0]
-    district = Unit.objects.filter(code=wanted, kind=UnitKind.DISTRICT).first()
-    if district is None or (mine is not None and wanted not in mine):
+    district = unit_by_code(wanted) if mine is None or wanted in mine else None
+    if district is None or district.kind != UnitKind.DISTRICT:
         raise ValidationError(_("You cannot report cases in district %(code)s.") % {"code": wanted}, code="district")
     return district
 

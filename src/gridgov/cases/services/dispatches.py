@@ -126,12 +126,27 @@ def follow(case, actor, action: str, *, from_status: str, at: dt.datetime, data:
     """Bring the case's dispatch records up to the step being recorded (``lifecycle.record``)."""
     if action not in FOLLOWED:
         return
-    last = case.dispatches.order_by("-seq").first()
+    first = action == CaseAction.DISPATCH and case.dispatch_count == 1  # nothing earlier to read
+    last = None if first else case.dispatches.order_by("-seq").first()
     step = Step(action, at, actor.pk if actor else None, from_status, case.status, data)
     changed = advance(last, step, lambda **fields: Dispatch(case=case, district_code=case.district_code, **fields),
-                      resolver(case.district_code))
+                      _live_target(case))
     if changed is not None:
         changed.save()
+
+
+def _live_target(case) -> Resolver:
+    """The target of the dispatch being recorded: the case's new handler, set by the dispatch itself
+    (a department is looked up by its code)."""
+    looked_up = resolver(case.district_code)
+
+    def target(data: dict) -> Target:
+        if "to_user" in data:
+            return Target(user_id=case.handler_user_id)
+        if "to_grid" in data:
+            return Target(grid_id=case.handler_unit_id)
+        return looked_up(data)
+    return target
 
 
 def steps_of(entries) -> list[Step]:

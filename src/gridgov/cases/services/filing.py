@@ -9,9 +9,10 @@ that could not be located, in the district's).
 """
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -20,11 +21,13 @@ from django.utils.translation import gettext as _
 from gridgov.accounts.contacts import grid_posts
 from gridgov.accounts.models import RoleAssignment
 from gridgov.accounts.roles import GRID_ROLES
-from gridgov.core import clock
+from gridgov.catalogue.services import is_leaf
+from gridgov.core import clock, counters, journal
 from gridgov.core.geo import Datum, parse_datum, to_wgs84
 from gridgov.core.text import check_plain
 from gridgov.structure import codes
 from gridgov.structure.models import Unit, UnitKind
+from gridgov.structure.services import unit_by_code
 
 from ..actions import CaseAction
 from ..models import OPEN_STATUSES, Case, CaseCounter, Channel, Level, Status
@@ -60,18 +63,10 @@ def title_for(title: str, description: str, fallback: str = "") -> str:
 
 
 def next_code(district_code: str, day: dt.date) -> str:
-    """District code + date + a 5-digit daily sequence, from a locked counter row."""
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                counter, _created = CaseCounter.objects.select_for_update().get_or_create(
-                    district_code=district_code, day=day)
-                break
-        except IntegrityError:  # two first cases of the day at once: the loser reads the winner's row
-            continue
-    counter.value += 1
-    counter.save(update_fields=["value"])
-    return f"{district_code}{day:%Y%m%d}{counter.value:05d}"
+    """District code + date + a 5-digit daily sequence, from the day's counter row, added to (and
+    locked until commit) in one statement."""
+    value = counters.add(CaseCounter, {"district_code": district_code, "day": day}, {"value": 1}, returning="value")
+    return f"{district_code}{day:%Y%m%d}{value:05d}"
 
 
 def _in_wgs84(lat: float, lng: float, datum: Datum) -> tuple[float, float]:
@@ -102,8 +97,8 @@ def initial_queue(category, unit: Unit) -> Unit:
     small-loop fall-backs, otherwise its street; the district when the place is unknown."""
     community = codes.prefix(unit.code, "community")
     if community and category.handling_level in ("grid", "community"):
-        return Unit.objects.get(code=community)
-    return Unit.objects.get(code=codes.prefix(unit.code, "street") or codes.prefix(unit.code, "district"))
+        return unit_by_code(community)
+    return unit_by_code(codes.prefix(unit.code, "street") or codes.prefix(unit.code, "district"))
 
 
 def on_duty(unit: Unit):
@@ -119,11 +114,12 @@ def on_duty(unit: Unit):
 
 
 @transaction.atomic
+@journal.recording_once()  # the tallies written once for the report and the small loop's steps
 def report(*, district: Unit, channel: str, title: str, category, description: str = "", lat=None, lng=None,
            address: str = "", reporter=None, reported_by=None, contact_name: str = "", contact_phone: str = "",
            reported_at: dt.datetime | None = None, external_id: str = "", close_now: bool = False,
            handling_note: str = "", photos=(), route: bool = True, unit: Unit | None = None,
-           datum=Datum.WGS84) -> Case:
+           datum=Datum.WGS84, found: dict | None = None, then=None) -> Case:
     """Create a case from a report and route it. ``close_now`` is the grid worker's 即时办结 from
     patrol: it needs a photo and a small-loop case dispatched to that worker.
 
@@ -135,7 +131,12 @@ def report(*, district: Unit, channel: str, title: str, category, description: s
     For ``gridgov.intake`` (classification of free text): ``route=False`` files a case whose category
     is only the classifier's unsure suggestion in its street's queue (the district's when it is not
     located that far), outside the small loop, for a dispatcher to classify; ``unit`` is a place
-    already resolved from the address text, used when there are no coordinates."""
+    already resolved from the address text, used when there are no coordinates; ``found`` is what
+    the intake noticed (open cases alike, a category it doubts), kept on the report's timeline entry;
+    ``then(case)``, when given, runs last in the same transaction and returns the case to answer
+    (what the intake writes with the case: its suggestion, its classification's entry).
+
+    Channels call :func:`through_intake`, not this: it is the last step of the intake they all share."""
     title = (title or "").strip()
     if not title:
         raise ValidationError(_("Give the case a title."), code="title")
@@ -144,7 +145,7 @@ def report(*, district: Unit, channel: str, title: str, category, description: s
         check_plain(field, value, label)
     if channel not in Channel.values:
         raise ValidationError(_("Unknown channel."), code="channel")
-    if not category.active or category.children.exists():
+    if not category.active or not is_leaf(category):
         raise ValidationError(_("Choose a specific, active category."), code="category")
     datum = parse_datum(datum)
     if lat is not None and lng is not None:
@@ -157,8 +158,7 @@ def report(*, district: Unit, channel: str, title: str, category, description: s
         raise ValidationError(_("The location is outside %(district)s.") % {"district": district.short_name},
                               code="location")
     small_loop = route and category.on_grid_list and unit.kind in (UnitKind.GRID, UnitKind.MICROGRID)
-    queue = initial_queue(category, unit) if route else Unit.objects.get(
-        code=codes.prefix(unit.code, "street") or district.code)
+    queue = initial_queue(category, unit) if route else unit_by_code(codes.prefix(unit.code, "street") or district.code)
     case = Case(district_code=district.code, channel=channel, external_id=external_id, reporter=reporter,
                 reported_by=reported_by, contact_name=contact_name, contact_phone=contact_phone, title=title,
                 description=description, category=category, lat=lat, lng=lng, source_datum=datum, address=address,
@@ -169,15 +169,37 @@ def report(*, district: Unit, channel: str, title: str, category, description: s
     case.light = deadlines.light(case, now)
     _save_once(case)
     count = attach(case, reported_by, "report", photos)
-    lifecycle.record(case, reported_by, CaseAction.REPORT, from_status="", now=now,
-                     data={"channel": channel, "unit": unit.code, "photos": count})
+    lifecycle.record(case, reported_by, CaseAction.REPORT, from_status="", now=now, first=True,
+                     data={"channel": channel, "unit": unit.code, "photos": count, **(found or {})})
     worker = on_duty(unit) if small_loop else None
-    if worker is not None:
-        case = lifecycle.accept(None, case, now=now)
-        case = lifecycle.dispatch(None, case, to_user=worker, now=now)
+    if worker is not None:  # the platform's own steps on the case it has just created: not read again
+        case = lifecycle.accept.held(None, case, now=now)
+        case = lifecycle.dispatch.held(None, case, to_user=worker, now=now)
     if close_now:
         case = _close_now(case, reported_by, handling_note, count)
-    return case
+    return then(case) if then is not None else case
+
+
+#: The intake every report passes through (``gridgov.intake.services.file_report``), installed by the
+#: intake app when it is ready: the apps on this floor (this app's API, the visits) cannot import a
+#: feeder, yet their reports must be classified, placed and checked for duplicates like any other.
+_front_door: Callable[..., Case] | None = None
+
+
+def install_front_door(front_door: Callable[..., Case]) -> None:
+    """Make ``front_door`` (taking :func:`report`'s arguments, returning the case) the intake of every
+    report filed through :func:`through_intake`."""
+    global _front_door
+    _front_door = front_door
+
+
+def through_intake(**report_fields) -> Case:
+    """File a report through the platform's one intake: the category checked or chosen, the place
+    read from the address when there is no point, open cases alike looked for — then :func:`report`.
+    ``category`` may be ``None`` (the intake classifies)."""
+    if _front_door is None:
+        raise ImproperlyConfigured("No intake is installed: add gridgov.intake to INSTALLED_APPS.")
+    return _front_door(**report_fields)
 
 
 def _filed_before(case: Case) -> bool:
@@ -192,13 +214,16 @@ def _save_once(case: Case) -> None:
     breaks the ``case_external_once`` constraint, which gives the same refusal."""
     refusal = AlreadyFiled(_("A case with the external number %(number)s was already reported through this "
                              "channel.") % {"number": case.external_id}, code="external_id")
-    if case.external_id and _filed_before(case):
+    if not case.external_id:
+        case.save()  # nothing to collide with: no savepoint needed
+        return
+    if _filed_before(case):
         raise refusal
     try:
         with transaction.atomic():
             case.save()
     except IntegrityError:
-        if case.external_id and _filed_before(case):
+        if _filed_before(case):
             raise refusal from None
         raise
 

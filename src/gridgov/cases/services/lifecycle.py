@@ -48,14 +48,16 @@ def require_status(case, *allowed) -> None:
             code="state")
 
 
-def record(case, actor, action: str, *, from_status=None, now=None, note: str = "", data: dict | None = None):
+def record(case, actor, action: str, *, from_status=None, now=None, note: str = "", data: dict | None = None,
+           first: bool = False):
     """Bring the case's dispatch records up to the step, then append the timeline entry; the journal
-    tells the listeners (aggregates now, inbox on commit)."""
+    tells the listeners (aggregates now, inbox on commit). ``first``: the case's report, the entry
+    of a case this transaction created."""
     from_status = case.status if from_status is None else from_status
     now = now or clock.now()
     dispatches.follow(case, actor, action, from_status=from_status, at=now, data=data or {})
     return journal.append(case, actor, action, from_status=from_status, to_status=case.status, at=now, note=note,
-                          data=data)
+                          data=data, first=first)
 
 
 def move(case, actor, action: str, to_status: str, *, now=None, note: str = "", data: dict | None = None):

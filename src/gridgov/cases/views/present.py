@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.accounts.roles import SELF_ROLES, WORKING_ROLES
 from gridgov.accounts.scope import scope_for, visible
+from gridgov.catalogue.models import Category
 from gridgov.people.models import Person
 from gridgov.structure.models import Department, Unit
 
@@ -36,6 +37,8 @@ class _Names:
                                 .values_list("code", "short_name"))
         self.users = {user.username: person_name(user) for user in
                       User.objects.filter(username__in={d["to_user"] for d in data if "to_user" in d})}
+        doubted = {d["doubted"]["category"] for d in data if "doubted" in d}
+        self.categories = dict(Category.objects.filter(code__in=doubted).values_list("code", "name")) if doubted else {}
 
     def unit(self, code):
         return self.units.get(code, code)
@@ -44,12 +47,27 @@ class _Names:
         return self.departments.get(code, code)
 
 
-def _detail(action: str, data: dict, names: _Names) -> str:
-    """What an entry's data says, in a few words ("" when the action says it all)."""
+def _intake_findings(data: dict, names: _Names) -> list[str]:
+    """What the intake noticed about a report, for staff: a category the classifier doubts, open
+    cases alike (``intake.services.file_report``)."""
+    found = []
+    if "doubted" in data:
+        code = data["doubted"]["category"]
+        found.append(_("the classifier would say %(category)s (%(confidence)s%%)") % {
+            "category": names.categories.get(code, code), "confidence": round(100 * data["doubted"]["confidence"])})
+    if data.get("similar"):
+        found.append(_("open cases alike: %(codes)s") % {"codes": "、".join(data["similar"])})
+    return found
+
+
+def _detail(action: str, data: dict, names: _Names, staff: bool) -> str:
+    """What an entry's data says, in a few words ("" when the action says it all). What the intake
+    noticed is for ``staff`` only: it names other people's cases."""
     department = names.department(data["department"]) if "department" in data else ""
     if action == CaseAction.REPORT:
-        return _("via %(channel)s, located to %(unit)s") % {
+        said = _("via %(channel)s, located to %(unit)s") % {
             "channel": Channel(data["channel"]).label, "unit": names.unit(data["unit"])}
+        return "; ".join([said, *(_intake_findings(data, names) if staff else [])])
     if action == CaseAction.DISPATCH:
         if "to_user" in data:
             return _("to %(name)s") % {"name": names.users.get(data["to_user"], data["to_user"])}
@@ -102,7 +120,7 @@ def timeline_rows(case, for_reporter: bool = False) -> list[dict]:
         "platform": entry.actor_id is None,
         "from": Status.text(entry.from_status) if entry.from_status != entry.to_status else "",
         "to": Status.text(entry.to_status),
-        "detail": _detail(entry.action, entry.data, names),
+        "detail": _detail(entry.action, entry.data, names, staff=not for_reporter),
         "note": entry.note if not for_reporter or entry.action in NOTES_FOR_THE_REPORTER else "",
     } for entry in entries]
 

@@ -3,7 +3,8 @@
 import with a row-by-row report) and :mod:`.answer` (the answer-back: closure and rating, in the
 same layout). The names the hotline's API, pages and commands use are re-exported here.
 
-An order becomes a case through :func:`gridgov.cases.services.filing.report` with channel
+An order becomes a case through the intake every channel shares
+(:func:`gridgov.intake.services.file_report`: its category doubted, duplicates looked for) with channel
 ``hotline``, the hotline's order number as ``external_id`` and its call time as ``reported_at``, so
 the deadline runs from when the resident called, not from when the order reached us. An order
 without coordinates is located to the place its address names (:mod:`gridgov.intake.address`), so it

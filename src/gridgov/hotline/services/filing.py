@@ -6,8 +6,8 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from gridgov.cases.models import Case, Channel
-from gridgov.cases.services import filing as case_filing
 from gridgov.core import tables
+from gridgov.intake.services import file_report
 from gridgov.structure.models import Unit
 
 from .checker import Checker, cell_text
@@ -50,11 +50,12 @@ def file_order(order: Order, district: Unit) -> tuple[Case, bool]:
         case = hotline_cases(district.code).filter(external_id=order.order_no).order_by("pk").first()
         if case is not None:
             return case, False
-        case = case_filing.report(district=district, channel=Channel.HOTLINE, external_id=order.order_no,
-                             reported_at=order.reported_at, title=order.title, description=order.description,
-                             category=order.category, lat=order.lat, lng=order.lng, address=order.address,
-                             contact_name=order.contact_name, contact_phone=order.contact_phone, unit=order.unit,
-                             datum=order.datum)
+        case = file_report(district=district, channel=Channel.HOTLINE, external_id=order.order_no,
+                           reported_at=order.reported_at, title=order.title, description=order.description,
+                           category=order.category, lat=order.lat, lng=order.lng, address=order.address,
+                           contact_name=order.contact_name, contact_phone=order.contact_phone,
+                           # the checker has placed it: where its address points, else the district's queue
+                           unit=order.unit or district, datum=order.datum).case
         return case, True
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gridgov.cases.models import Channel
-from gridgov.cases.services.filing import report
+from gridgov.cases.services.filing import through_intake
 from gridgov.core import journal
 from gridgov.core.errors import InvalidTransition
 
@@ -76,9 +76,9 @@ def file_case(actor, reception: Reception, *, category, title: str = "", descrip
         if reception.case_id:
             raise InvalidTransition(_("A case was already filed from this reception."))
         title = plain(title, _("Title"), 100) or _("Reception: %(who)s") % {"who": reception.who}
-        case = report(district=district_of(reception.unit), channel=Channel.OTHER, title=title, category=category,
-                      description=plain(description, _("Description"), 2000) or reception.matter,
-                      reported_by=actor, unit=reception.unit, external_id=f"reception:{reception.pk}")
+        case = through_intake(district=district_of(reception.unit), channel=Channel.OTHER, title=title,
+                              category=category, description=plain(description, _("Description"), 2000) or reception.matter,
+                              reported_by=actor, unit=reception.unit, external_id=f"reception:{reception.pk}")
         reception.case = case
         reception.save(update_fields=["case"])
         journal.append(reception, actor, A.FILE_CASE, journal=SetupEntry, data={"case": case.code})

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.accounts.scope import visible
 from gridgov.cases.models import Channel
-from gridgov.cases.services.filing import report
+from gridgov.cases.services.filing import through_intake
 from gridgov.core import clock, journal
 from gridgov.core.errors import InvalidTransition
 from gridgov.structure.models import Household
@@ -104,8 +104,8 @@ def file_case(actor, visit, *, category, title: str = "", description: str = "")
         raise ValidationError(_("Choose the case's category."), code="category")
     title = plain(title, _("Title"), 100) or _("Visit finding: %(household)s") % {"household": visit.household}
     description = plain(description, _("Description"), 2000) or visit.findings
-    case = report(district=district_of(visit.unit), channel=Channel.VISIT, title=title, category=category,
-                  description=description, reported_by=actor, unit=visit.unit, external_id=str(visit.pk))
+    case = through_intake(district=district_of(visit.unit), channel=Channel.VISIT, title=title, category=category,
+                          description=description, reported_by=actor, unit=visit.unit, external_id=str(visit.pk))
     visit.case = case
     visit.save(update_fields=["case"])
     journal.append(visit, actor, A.FILE_CASE, from_status=visit.status, to_status=visit.status,
