@@ -24,6 +24,7 @@ from gridgov.core.errors import InvalidTransition
 from gridgov.intake import classify, learn
 from gridgov.intake.models import ClassifierModel, IntakeSettings, Suggestion, TrainingExample
 from gridgov.intake.services import file_report, recategorise
+from gridgov.intake.text import normalise, text_of
 from gridgov.notifications.models import Notification
 
 from .cases_world import IN_A1_1
@@ -146,13 +147,75 @@ def test_evaluate_prints_the_baseline_and_the_gridgov_figures(db, labelled, caps
     assert set(figures) == {"baseline", "gridgov model"}
     assert all(0 <= value <= 1 for pair in figures.values() for value in pair)
     assert figures["baseline"][1] > 0.8 and figures["gridgov model"][1] > 0.8  # chance is 0.125
-    # Honestly: on this file the gridgov model is one text of 240 behind the baseline (macro-F1
-    # 0.924 against 0.927). Over ten draws of this generator the two are level (mean difference
-    # +0.0001, four wins, two ties, four losses; docs/intake.md). Templated text is easy for
-    # character n-grams and both sit near the ceiling the 3% wrong labels leave, so what is
-    # asserted is that the model is level with the baseline: within 0.02 (five texts).
+    # Honestly: on this file the gridgov model is two texts of 240 ahead of the baseline
+    # (macro-F1 0.937 against 0.927). Templated text is easy for character n-grams and both sit
+    # near the ceiling the 3% wrong labels leave; the model was tuned on real complaints, where it
+    # leads by far more (docs/intake.md). What is asserted here is that it stays level with the
+    # baseline on this easy file: within 0.02 (five texts).
     assert abs(figures["gridgov model"][1] - figures["baseline"][1]) <= 0.02
     assert abs(figures["gridgov model"][0] - figures["baseline"][0]) <= 0.02
+
+
+# Hand-written rows in the shape of a 问政 export (title, details, first-level label). They only
+# exercise the mechanics: the real messages the figures in docs/intake.md come from are not
+# shipped (their licence is unclear).
+HOTLINE = {
+    "城乡建设": [("小区停水三天", "物业说是管道维修，一直没人来修"), ("楼盘交房两年办不了房产证", "开发商一直拖着"),
+             ("老旧小区改造进度太慢", "楼道墙皮脱落"), ("路灯不亮", "晚上出行不安全"),
+             ("违章建筑没人拆", "一楼住户占了公共绿地"), ("公租房申请条件", "外地户口能不能申请")],
+    "劳动和社会保障": [("公司拖欠工资半年", "老板说没钱，劳动监察不管"), ("社保卡补办太慢", "跑了三次还没办好"),
+                 ("失业保险金怎么领", "需要带哪些材料"), ("工伤认定不予受理", "上班途中摔伤"),
+                 ("养老保险断缴能不能补", "在外地交了五年"), ("不签劳动合同", "公司说试用期不用签")],
+    "教育文体": [("学校乱收资料费", "每学期收两百元"), ("孩子转学没有学位", "跑了教育局也没结果"),
+             ("幼儿园收费太高", "普惠园也收一千多"), ("体育馆不对市民开放", "新修的场馆一直锁着"),
+             ("代课教师工龄怎么算", "教了十几年书"), ("培训机构退费难", "合同写着三十天退款")],
+}
+
+
+def write_hotline(path, rows=HOTLINE):
+    with open(path, "w", newline="", encoding="utf-8-sig") as out:
+        writer = csv.writer(out)
+        writer.writerow(["留言编号", "留言主题", "留言详情", "一级标签"])
+        n = 0
+        for label, messages in rows.items():
+            for title, details in messages:
+                n += 1
+                writer.writerow((n, title, details, label))
+    return path
+
+
+def test_evaluate_reads_title_and_details_and_prints_both_models(db, tmp_path, capsys):
+    path = write_hotline(tmp_path / "wenzheng.csv")
+    call_command("classifier", "evaluate", "--csv", str(path), "--text-column", "留言主题", "--text-column", "留言详情",
+                 "--label-column", "一级标签", "--folds", "3")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "stratified 3-fold cross-validation on 18 samples, 3 labels"
+    figures = {m.group(1): (float(m.group(2)), float(m.group(3))) for m in map(FIGURES.match, lines) if m}
+    assert set(figures) == {"baseline", "gridgov model"}
+    assert all(0 <= value <= 1 for pair in figures.values() for value in pair)
+
+
+def test_the_model_gives_the_title_its_own_block_and_drops_rare_and_unrelated_ngrams():
+    texts = [text_of(title, details) for messages in HOTLINE.values() for title, details in messages]
+    labels = [label for label, messages in HOTLINE.items() for _ in messages]
+    pipeline = learn.model_pipeline().fit(texts, labels)
+    union = pipeline.named_steps["features"]
+    chars = union.transformer_list[0][1].vocabulary_
+    title = union.transformer_list[1][1].vocabulary_
+    assert union.transformer_weights["title"] == learn.TITLE_WEIGHT
+    # The title block sees first lines only, as 1-2-grams: 跑 is in two messages' details and in
+    # no title; 太慢 ends two titles.
+    assert "跑" in chars and "跑" not in title
+    assert "太慢" in title and max(map(len, title)) == 2
+    # An n-gram found in a single text is no feature (min_df): 拖 is in two texts, 拖欠 in one.
+    assert "拖" in chars and "拖欠" not in chars
+    assert all(sum(gram in normalise(t) for t in texts) >= learn.MIN_DF for gram in chars)
+    # The SVM sees the chi-squared best KEEP_PERCENT of the features.
+    n_features = len(chars) + len(title)
+    kept = pipeline.named_steps["select"].get_support().sum()
+    assert kept == pytest.approx(n_features * learn.KEEP_PERCENT / 100, abs=1)
+    assert pipeline.predict([text_of("学校乱收资料费")])[0] == "教育文体"
+    assert pipeline.predict_proba([text_of("社保卡补办太慢")]).shape == (1, 3)
 
 
 def test_train_from_a_file_stores_an_active_version_that_suggestions_use(db, labelled, capsys):

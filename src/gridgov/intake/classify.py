@@ -3,8 +3,9 @@ each with a confidence.
 
 Two sources of evidence are blended:
 
-* a learned model — TF-IDF features of jieba word uni-/bigrams joined with character 1–3-grams,
-  fed to a linear SVM whose decision values become probabilities through a softmax with a
+* a learned model — TF-IDF features of the text's character 1–3-grams and of its title's
+  character 1–2-grams (rare n-grams dropped, the most category-bound quarter kept), fed to a
+  class-balanced linear SVM whose decision values become probabilities through a softmax with a
   cross-validated temperature (:class:`gridgov.intake.learn.SoftmaxSVC`). It is trained from the
   platform's closed cases and dispatchers' corrections (``gridgov classifier train``) or from a
   labelled file, and stored in the database (:class:`~gridgov.intake.models.ClassifierModel`)

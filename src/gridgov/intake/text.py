@@ -40,9 +40,16 @@ def text_of(title: str, description: str = "") -> str:
     return "\n".join(part.strip() for part in (title or "", description or "") if part and part.strip())
 
 
+def title_of(text: str) -> str:
+    """The first line of a report's text (:func:`text_of` puts the title there), normalised. A
+    module function, so that a pickled model refers to it by name."""
+    return normalise((text or "").split("\n", 1)[0])
+
+
 def word_ngrams(text: str) -> list[str]:
-    """jieba words of the text and the pairs of neighbouring words (punctuation dropped). A module
-    function, so that a pickled model refers to it by name."""
+    """jieba words of the text and the pairs of neighbouring words (punctuation dropped). The
+    current model no longer uses words, but versions stored before it refer to this function by
+    name: it stays so that they can still be loaded and activated again."""
     words = [w for w in segmenter().lcut(normalise(text)) if not _SKIP.fullmatch(w)]
     return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
 
