@@ -5,6 +5,9 @@ codes). The national villages file has about 620,000 rows, so files are read row
 the district's rows are kept; every row is still checked, because a file that is wrong anywhere
 cannot be trusted for the district either. The whole import is refused, with the file and line
 named, before anything is written.
+
+The CSV files have no shapes; the district's real outline can come with the import from a second
+file (:mod:`.outlines`), and :mod:`.grids` then draws streets, communities and grids inside it.
 """
 import csv
 import re
@@ -137,7 +140,7 @@ def import_divisions(source: Path, district_code: str, progress: bool = False, o
         raise DivisionImportError(_("District %(code)s is not in %(file)s.") % {
             "code": district_code, "file": source / AREAS.filename})
     try:
-        shape = district_outline(outline, district_code, districts[district_code][1], outline_datum) if outline else None
+        real_outline = district_outline(outline, district_code, districts[district_code][1], outline_datum) if outline else None
     except OutlineError as error:
         raise DivisionImportError(error) from error
     streets = _read(source, STREETS, district_code, progress)
@@ -152,8 +155,8 @@ def import_divisions(source: Path, district_code: str, progress: bool = False, o
             kind__in=[UnitKind.DISTRICT, UnitKind.STREET, UnitKind.COMMUNITY])}
         district_name = districts[district_code][1]
         district = _upsert(existing, district_code, UnitKind.DISTRICT, district_name, district_name, None)
-        if shape:
-            _set_outline(district, shape)
+        if real_outline:
+            _set_outline(district, real_outline)
         units = {district_code: district}
         for code, (_line, name) in streets.items():
             units[code] = _upsert(existing, code, UnitKind.STREET, name, name, district, is_town=is_town_name(name))
