@@ -128,3 +128,11 @@ def test_a_file_that_is_no_map_is_refused(db, tmp_path):
     with pytest.raises(CommandError, match=r"list.json holds neither GeoJSON nor an ECharts map"):
         import_divisions(outline=path)
     assert not Unit.objects.exists()
+
+
+def test_a_feature_that_is_no_polygon_is_refused(db, tmp_path):
+    path = tmp_path / "point.geojson"
+    path.write_text(json.dumps({"type": "Feature", "id": "510113",
+                                "geometry": {"type": "Polygon", "coordinates": [[104.25, 30.88]]}}))
+    with pytest.raises(CommandError, match=r"The outline of 510113 in .*point.geojson is not a polygon\."):
+        import_divisions(outline=path)

@@ -111,15 +111,19 @@ def district_outline(path: Path, district_code: str, district_name: str = "", da
                    else _("%(file)s holds district %(code)s %(name)s more than once."))
         raise OutlineError(message % {"file": path, "code": district_code, "name": district_name})
     geometry = found[0].get("geometry") or {}
-    if geometry.get("type") not in ("Polygon", "MultiPolygon"):
+    try:
+        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
+            raise ValueError(geometry.get("type"))
+        outline = shape(geometry)
+    except (ValueError, TypeError, AttributeError, IndexError) as error:
         raise OutlineError(_("The outline of %(code)s in %(file)s is not a polygon.") % {
-            "code": district_code, "file": path})
+            "code": district_code, "file": path}) from error
 
     def wgs84(coordinates: np.ndarray) -> np.ndarray:
         converted = [to_wgs84(lat, lng, datum)[::-1] for lng, lat in coordinates]
         return np.round(np.array(converted).reshape(-1, 2), DECIMALS)
 
-    outline = shapely.remove_repeated_points(shapely.transform(shape(geometry), wgs84))
+    outline = shapely.remove_repeated_points(shapely.transform(outline, wgs84))
     # A quantised line touches itself here and there. make_valid mends that without moving a point,
     # into polygons, spikes (lines) and, where a spike was pinched off, a sliver: these go.
     parts = [piece for part in shapely.get_parts(shapely.make_valid(outline)) for piece in shapely.get_parts(part)]
