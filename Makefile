@@ -3,11 +3,12 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STATIC := src/gridgov/static/vendor
+OUTLINES := src/gridgov/demo/data/outlines
 PORT   ?= 8000
 
 .PHONY: setup demo test lint serve worker messages clean
 
-setup: $(VENV)/.installed $(STATIC)/.copied
+setup: $(VENV)/.installed $(STATIC)/.copied $(OUTLINES)/.fetched
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -18,6 +19,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 $(STATIC)/.copied: package.json package-lock.json scripts/copy-vendor.sh
 	npm ci --silent --no-audit --no-fund
 	sh scripts/copy-vendor.sh $(STATIC)
+	@touch $@
+
+$(OUTLINES)/.fetched: scripts/fetch-outline.sh
+	sh scripts/fetch-outline.sh $(OUTLINES)
 	@touch $@
 
 demo: setup
@@ -42,4 +47,4 @@ messages: setup
 	cd src/gridgov && ../../$(BIN)/django-admin makemessages -l zh_Hans --settings=gridgov.settings && ../../$(BIN)/django-admin compilemessages --settings=gridgov.settings
 
 clean:
-	rm -rf $(VENV) node_modules $(STATIC) var
+	rm -rf $(VENV) node_modules $(STATIC) $(OUTLINES) var

@@ -20,10 +20,11 @@ from gridgov.assessment.services.periods import Period
 from gridgov.assessment.services.recount import plain_sums
 from gridgov.assessment.services.totals import sums
 from gridgov.cases.models import OPEN_STATUSES, Case, Channel, Light, Status, TimelineEntry, WhistleCall
+from gridgov.cases.services.locate import locate
 from gridgov.core import figures, journal, stamps
 from gridgov.demo import facilities_demo
 from gridgov.demo.cases import generate_cases
-from gridgov.demo.services import DEMO_USERNAMES, DISTRICT, PASSWORD, load_demo
+from gridgov.demo.services import DEMO_USERNAMES, DISTRICT, OUTLINE, PASSWORD, load_demo
 from gridgov.facilities.models import (
     CandidateSite,
     CoverageResult,
@@ -41,6 +42,7 @@ from gridgov.shop.models import Item
 from gridgov.shop.models import Order as ShopOrder
 from gridgov.shop.models import OrderStatus as ShopStatus
 from gridgov.structure.models import Building, Compound, Department, Gate, PartyOrg, Unit
+from gridgov.structure.outlines import district_outline
 from gridgov.structure.services import coverage
 from gridgov.timebank.models import Movement, MovementKind
 from gridgov.volunteering.models import OrderStatus as ServiceStatus
@@ -98,6 +100,14 @@ def test_structure_reproduces_seed_004(demo):
     assert people.filter(is_party_member=False).count() >= 300
     assert people.filter(is_party_member=True).count() >= 300
     assert Department.objects.filter(district__code=DISTRICT).count() == 11
+
+
+def test_the_district_has_its_real_outline_and_a_real_address_locates(demo):
+    """Streets, communities and grids tile 青白江区's real outline: the district government
+    (大弯街道) lies in a micro-grid, the centre of 成都 (天府广场) outside the district."""
+    assert shape(Unit.objects.get(code=DISTRICT).boundary).equals(district_outline(OUTLINE, DISTRICT))
+    assert locate(DISTRICT, 30.88, 104.25).kind == "microgrid"
+    assert locate(DISTRICT, 30.657, 104.066) is None
 
 
 def test_every_login_works_with_its_role(demo):

