@@ -220,8 +220,14 @@ def run_one(label: str, url: str, args) -> dict | None:
     try:
         env = {**os.environ, "DATABASE_URL": url, "GRIDGOV_HOME": str(home), "PYTHONPATH": os.pathsep.join(
             [str(HERE), str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
-               "DJANGO_SETTINGS_MODULE": "gridgov.settings"}
+               "DJANGO_SETTINGS_MODULE": "gridgov.settings",
+               # plain HTTP on the loopback interface, as behind a proxy that ends TLS
+               "GRIDGOV_SSL_REDIRECT": "0", "GRIDGOV_ALLOWED_HOSTS": "127.0.0.1"}
         bodies_file = home / "bodies.json"
+        # `gridgov serve` refuses the development keys (published in the source): real ones first,
+        # so the loaded structure and the served requests use the same.
+        subprocess.run([PYTHON, "-m", "gridgov.cli", "keys"], env=env, cwd=home, check=True, timeout=60,
+                       stdout=subprocess.DEVNULL)
         started = time.monotonic()
         subprocess.run([PYTHON, str(Path(__file__).resolve()), "--prepare", str(bodies_file)], env=env, cwd=home,
                        check=True, timeout=SETUP_SECONDS)
