@@ -66,11 +66,11 @@ def diff(old: dict[Key, dict[str, int]], new: dict[Key, dict[str, int]]) -> dict
 def refresh(case) -> None:
     """Bring the tallies in line with the case's current state (call inside its transaction)."""
     new = contributions(case)
-    fact = CaseTally.objects.filter(case_id=case.pk).first()
+    fact = CaseTally.objects.filter(district_code=case.district_code, case_id=case.pk).first()
     old = _decode(fact.rows) if fact else {}
     apply(case.district_code, diff(old, new))
     if fact is None:
-        CaseTally.objects.create(case_id=case.pk, rows=_encode(new))
+        CaseTally.objects.create(case_id=case.pk, district_code=case.district_code, rows=_encode(new))
     elif old != new:
         fact.rows = _encode(new)
         fact.save(update_fields=["rows"])
@@ -143,7 +143,7 @@ def rebuild(district_code: str, progress=None, chunk: int = 2000) -> int:
             for key, counts in rows.items():
                 for m, n in counts.items():
                     sums[key][m] += n
-            facts.append(CaseTally(case_id=case.pk, rows=_encode(rows)))
+            facts.append(CaseTally(case_id=case.pk, district_code=district_code, rows=_encode(rows)))
         CaseTally.objects.bulk_create(facts)
         done += len(batch)
         if progress:

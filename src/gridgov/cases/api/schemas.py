@@ -13,7 +13,7 @@ from gridgov.core import journal
 from gridgov.core.geo import DATUM_HELP, Datum
 from gridgov.core.text import PlainText
 
-from ..models import AssignmentStatus, Channel, Light, Status, WhistleCall
+from ..models import AssignmentStatus, Case, Channel, Light, Status, WhistleCall
 from ..services.available import available_actions
 
 CaseCode = Path[str, {"pattern": r"^\d{1,24}$", "description": "A case code, e.g. 5101132024030400001."}]
@@ -221,11 +221,13 @@ class CaseDetailOut(CaseOut):
 
     @staticmethod
     def resolve_merged_into(obj):
-        return obj.merged_into.code if obj.merged_into_id else None
+        # A case is merged only into one of its district (lifecycle.merge): read there.
+        return Case.objects.values_list("code", flat=True).get(pk=obj.merged_into_id, district_code=obj.district_code) \
+            if obj.merged_into_id else None
 
     @staticmethod
     def resolve_timeline(obj):
-        return obj.timeline.select_related("actor").order_by("seq")
+        return obj.timeline.filter(district_code=obj.district_code).select_related("actor").order_by("seq")
 
     @staticmethod
     def resolve_timeline_intact(obj):

@@ -14,8 +14,9 @@ from ..services.available import available_actions
 from . import present
 
 # Not the reporter: a Person row decrypts its ID and phone numbers when loaded, which a list never needs.
-CASES = Case.objects.select_related("category", "unit", "queue", "handler_user", "handler_unit", "merged_into",
-                                    "reported_by")
+# Not the case it was merged into either: a join of the case table to itself names no district
+# (docs/deployment.md); ``following.master_of`` reads it by its key.
+CASES = Case.objects.select_related("category", "unit", "queue", "handler_user", "handler_unit", "reported_by")
 
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
