@@ -16,11 +16,16 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from gridgov.accounts.models import ApiToken
+from gridgov.assessment.models import CaseTally
+from gridgov.cases.models import Assignment, TimelineEntry
+from gridgov.cases.services import lifecycle
 
+from . import test_cases_lifecycle
 from .test_api_cases import act, api, media, ok, report  # noqa: F401 — the fixtures
 
 #: The tables every report, dispatch and count writes or reads, which grow with the cases: they are
@@ -202,3 +207,20 @@ def test_every_hot_path_names_the_district(world, api):
     touched = {t for q in queries.captured_queries for t in HOT_TABLES if f'"{t}"' in q["sql"]}
     assert touched == HOT_TABLES  # the paths did reach every hot table
     assert _unrouted_statements(queries) == []
+
+
+# -- the rows already there ----------------------------------------------------------------------
+@pytest.mark.django_db(transaction=True)
+def test_the_migrations_give_the_rows_already_there_their_cases_district(world):
+    case = test_cases_lifecycle.report(world, "big", title="违章搭建")
+    dispatcher = world.users["street_dispatcher"]
+    case = lifecycle.dispatch(dispatcher, lifecycle.accept(dispatcher, case), lead=world.departments["chengguan"],
+                              assisting=[world.departments["gongan"]])
+    executor = MigrationExecutor(connection)
+    executor.migrate([("assessment", "0002_month_tally"), ("cases", "0012_case_source_datum")])
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    rows = {model.__name__: set(model.objects.values_list("district_code", flat=True))
+            for model in (TimelineEntry, Assignment, CaseTally)}
+    assert rows == {"TimelineEntry": {"510113"}, "Assignment": {"510113"}, "CaseTally": {"510113"}}
+    assert (TimelineEntry.objects.count(), Assignment.objects.count(), CaseTally.objects.count()) == (3, 2, 1)

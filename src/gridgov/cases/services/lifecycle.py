@@ -154,8 +154,8 @@ def dispatch(actor, case, *, to_user=None, to_grid: Unit | None = None, lead: De
         if any(d.district.code != case.district_code for d in departments) or len(set(departments)) != len(departments):
             raise ValidationError(_("Dispatch to distinct departments of the case's district."), code="target")
         case.handler_user = case.handler_unit = None
-        Assignment.objects.bulk_create([Assignment(case=case, district_code=case.district_code, department=d, lead=d == lead, dispatched_at=now)
-                                        for d in departments])
+        Assignment.objects.bulk_create([Assignment(case=case, district_code=case.district_code, department=d,
+                                                   lead=d == lead, dispatched_at=now) for d in departments])
         data["lead"] = lead.code
         data["assisting"] = [d.code for d in assisting]
         case.level = Level.DISTRICT if case.queue.kind == UnitKind.DISTRICT else Level.STREET

@@ -92,7 +92,8 @@ def tasks(request):
 
 
 # -- dispatcher and grid leader ---------------------------------------------------------------
-_LAST_MOVE = TimelineEntry.objects.filter(case=OuterRef("pk"), district_code=OuterRef("district_code")).exclude(to_status=F("from_status")).order_by("-seq")
+_LAST_MOVE = TimelineEntry.objects.filter(case=OuterRef("pk"), district_code=OuterRef("district_code")) \
+    .exclude(to_status=F("from_status")).order_by("-seq")
 QUEUE_TABS = {
     "accept": (gettext_lazy("To accept"), Q(status=Status.REPORTED)),
     "dispatch": (gettext_lazy("To dispatch"), Q(status=Status.ACCEPTED)),
