@@ -5,13 +5,14 @@ goes to the one node (or partition) holding that district.
 
 The hot paths — a report filed through the API in the small loop and in the big loop, its
 acceptance and dispatch to departments, a dispatcher's queues, the assessment board, the command
-screen's data — run under ``CaptureQueriesContext``; every captured statement is parsed, and each
+screen's data, a round of the worker's deadline watch — run under ``CaptureQueriesContext``; every captured statement is parsed, and each
 hot table it reads, updates or deletes must be constrained by an ``AND``-ed ``district_code = …`` or
 ``district_code IN (…)`` in its ``WHERE`` or its join's ``ON`` (an ``OR``-ed one routes nothing); an
 ``INSERT`` into one must set the column. A read by primary key is no exception: a distributed
 database finds a row's node by the distribution column, not by its id. The checker is itself
 tested on statements written by hand, so a statement it should refuse is refused.
 """
+import datetime as dt
 import re
 
 import pytest
@@ -23,7 +24,8 @@ from django.test.utils import CaptureQueriesContext
 from gridgov.accounts.models import ApiToken
 from gridgov.assessment.models import CaseTally
 from gridgov.cases.models import Assignment, TimelineEntry
-from gridgov.cases.services import lifecycle
+from gridgov.cases.services import lifecycle, watch
+from gridgov.core import clock
 
 from . import test_cases_lifecycle
 from .test_api_cases import act, api, media, ok, report  # noqa: F401 — the fixtures
@@ -204,6 +206,9 @@ def test_every_hot_path_names_the_district(world, api):
         assert board.get("/api/v1/assessment/board", headers={"Authorization": f"Bearer {board_token}"}) \
             .status_code == 200
         assert session.get(f"/screen/{world.units['A'].code}/data.json").status_code == 200
+        # The worker's round a month on: the three running cases red, the two at the grid escalated.
+        round_ = watch.tick(clock.now() + dt.timedelta(days=30))
+        assert (round_.checked, round_.red, round_.escalated) == (3, 3, 2), str(round_)
     touched = {t for q in queries.captured_queries for t in HOT_TABLES if f'"{t}"' in q["sql"]}
     assert touched == HOT_TABLES  # the paths did reach every hot table
     assert _unrouted_statements(queries) == []

@@ -192,6 +192,11 @@ class Case(DistrictKeyed, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("case", args=[self.code])
 
+    def own(self, related: str):
+        """The case's ``related`` rows (``"assignments"``, ``"timeline"``, ``"dispatches"``) read naming
+        its district, which the related manager's ``case_id = …`` alone does not."""
+        return getattr(self, related).filter(district_code=self.district_code)
+
     @staticmethod
     def by_code(code: str) -> dict:
         """The lookups that find the case numbered ``code``: the code and the district it starts with."""

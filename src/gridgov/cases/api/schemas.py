@@ -227,7 +227,7 @@ class CaseDetailOut(CaseOut):
 
     @staticmethod
     def resolve_timeline(obj):
-        return obj.timeline.filter(district_code=obj.district_code).select_related("actor").order_by("seq")
+        return obj.own("timeline").select_related("actor").order_by("seq")
 
     @staticmethod
     def resolve_timeline_intact(obj):

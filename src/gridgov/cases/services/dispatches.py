@@ -126,7 +126,7 @@ def follow(case, actor, action: str, *, from_status: str, at: dt.datetime, data:
     """Bring the case's dispatch records up to the step being recorded (``lifecycle.record``)."""
     if action not in FOLLOWED:
         return
-    last = case.dispatches.filter(district_code=case.district_code).order_by("-seq").first()
+    last = case.own("dispatches").order_by("-seq").first()
     step = Step(action, at, actor.pk if actor else None, from_status, case.status, data)
     changed = advance(last, step, lambda **fields: Dispatch(case=case, district_code=case.district_code, **fields),
                       resolver(case.district_code))

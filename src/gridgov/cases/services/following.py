@@ -131,7 +131,7 @@ def final_master(case) -> Case:
 def public_steps(case) -> list[Step]:
     """Each change of the case's status and when — its progress, without anyone's words."""
     return [Step(action, status, at) for action, from_status, status, at in
-            case.timeline.filter(district_code=case.district_code).order_by("seq")
+            case.own("timeline").order_by("seq")
             .values_list("action", "from_status", "to_status", "at")
             if status != from_status]
 
