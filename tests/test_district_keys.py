@@ -32,8 +32,8 @@ from .test_api_cases import act, api, media, ok, report  # noqa: F401 — the fi
 
 #: The tables every report, dispatch and count writes or reads, which grow with the cases: they are
 #: distributed by district (docs/deployment.md). The set-up tables the hot paths join them to
-#: (units, categories, departments, users, roles) are small, change rarely and are read by every
-#: district: reference tables, copied to every node, and not listed here.
+#: (units, categories, departments, users) are small, change rarely and are read by every district:
+#: reference tables, copied to every node, and not listed here. A table that becomes hot is added.
 HOT_TABLES = frozenset({
     "cases_case", "cases_timelineentry", "cases_assignment", "cases_dispatch",
     "assessment_tally", "assessment_monthtally", "assessment_casetally",
