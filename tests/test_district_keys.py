@@ -4,11 +4,12 @@ distributed by ``district_code`` (Citus) or partitioned by it (PostgreSQL), and 
 goes to the one node (or partition) holding that district.
 
 The hot paths — a report filed through the API in the small loop and in the big loop, its
-acceptance and dispatch to departments, a dispatcher's queues, the assessment board, the command
-screen's data, a round of the worker's deadline watch — run under ``CaptureQueriesContext``; every captured statement is parsed, and each
-hot table it reads, updates or deletes must be constrained by an ``AND``-ed ``district_code = …`` or
-``district_code IN (…)`` in its ``WHERE`` or its join's ``ON`` (an ``OR``-ed one routes nothing); an
-``INSERT`` into one must set the column. A read by primary key is no exception: a distributed
+acceptance and dispatch to departments, a dispatcher's queues, a grid worker's tasks, the case
+page, the assessment board, the command screen's data, a round of the worker's deadline watch —
+run under ``CaptureQueriesContext``; every captured statement is parsed, and each hot table it
+reads, updates or deletes must be constrained by an ``AND``-ed ``district_code = …`` or
+``district_code IN (…)`` in its ``WHERE`` or its join's ``ON`` (an ``OR``-ed one routes nothing);
+an ``INSERT`` into one must set the column. A read by primary key is no exception: a distributed
 database finds a row's node by the distribution column, not by its id. The checker is itself
 tested on statements written by hand, so a statement it should refuse is refused.
 """
@@ -188,8 +189,9 @@ def _unrouted_statements(queries) -> list[str]:
 
 def test_every_hot_path_names_the_district(world, api):
     report(api)  # the caches warmed and the sequences started: what is left is the path's own work
-    session = Client()
+    session, worker = Client(), Client()
     session.force_login(world.users["street_dispatcher"])
+    worker.force_login(world.users["grid_worker"])
     board = Client()
     board_token = ApiToken.issue(world.users["district_admin"])
     with CaptureQueriesContext(connection) as queries:
@@ -203,6 +205,9 @@ def test_every_hot_path_names_the_district(world, api):
         ok(api("post", act(small["code"], "acknowledge"), user="grid_worker"))
         assert session.get("/cases/queues/").status_code == 200
         assert session.get("/cases/queues/", {"tab": "all"}).status_code == 200
+        assert session.get(f"/cases/{big['code']}/").status_code == 200
+        assert worker.get("/cases/tasks/").status_code == 200
+        assert worker.get(f"/cases/{small['code']}/").status_code == 200
         assert board.get("/api/v1/assessment/board", headers={"Authorization": f"Bearer {board_token}"}) \
             .status_code == 200
         assert session.get(f"/screen/{world.units['A'].code}/data.json").status_code == 200

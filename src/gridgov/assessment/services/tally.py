@@ -118,7 +118,7 @@ def rebuild(district_code: str, progress=None, chunk: int = 2000) -> int:
     Returns the number of tally rows written; ``progress(done, total)`` is called per chunk."""
     Tally.objects.filter(district_code=district_code).delete()
     MonthTally.objects.filter(district_code=district_code).delete()
-    CaseTally.objects.filter(case__district_code=district_code).delete()
+    CaseTally.objects.filter(district_code=district_code).delete()
     cases = Case.objects.filter(district_code=district_code).select_related("unit").order_by("pk")
     total, done = cases.count(), 0
     sums: dict[Key, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -130,9 +130,9 @@ def rebuild(district_code: str, progress=None, chunk: int = 2000) -> int:
         last = batch[-1].pk
         ids = [c.pk for c in batch]
         assignments, calls, dispatches = defaultdict(list), defaultdict(list), defaultdict(list)
-        for a in Assignment.objects.filter(case__in=ids):
+        for a in Assignment.objects.filter(district_code=district_code, case__in=ids):
             assignments[a.case_id].append(a)
-        for d in Dispatch.objects.filter(case__in=ids):
+        for d in Dispatch.objects.filter(district_code=district_code, case__in=ids):
             dispatches[d.case_id].append(d)
         for row in WhistleCall.objects.filter(whistle__case__in=ids).values_list(
                 "whistle__case", "whistle__at", "department", "reported_at", "late", "missed"):

@@ -77,11 +77,11 @@ def page_context(request, case, *, form=None, **extra) -> dict:
         **card,
         "timeline": present.timeline_rows(case, for_reporter=reporter),
         "intact": journal.verify(case),
-        "assignments": [] if reporter else case.assignments.select_related("department"),
+        "assignments": [] if reporter else case.own("assignments").select_related("department"),
         "whistles": [] if reporter else case.whistles.select_related("by").prefetch_related("calls__department"),
         "extensions": [] if reporter else case.extensions.select_related("requested_by", "decided_by"),
         "photos": [(photo, present.PHOTO_STAGES.get(photo.stage, photo.stage)) for photo in case.photos.all()],
-        "merged_cases": visible(user, case.merged_cases.all()),
+        "merged_cases": visible(user, case.own("merged_cases")),  # merged only within the district
         "reporter": present.reporter(user, case),
         "map": present.case_map(case),
         # The community's staff (and those above) may raise it as a proposal (微提案) to deliberate.

@@ -82,8 +82,11 @@ def tasks(request):
     scope = scope_for(user)
     if not (scope.roles & GRID_TASK_ROLES or user.is_superuser):
         raise PermissionDenied(_("Only grid workers and community staff have tasks."))
-    waiting = (Q(handler_user=user) | Q(handler_unit__code__in=scope.units_of(GRID_TASK_ROLES))
+    grids = scope.units_of(GRID_TASK_ROLES)
+    waiting = (Q(handler_user=user) | Q(handler_unit__code__in=grids)
                | Q(status=Status.HANDLED))
+    if not user.is_superuser:
+        waiting &= _in_districts(grids)
     candidates = visible(user, CASES.filter(waiting, status__in=Status.IN_HAND))
     checked = [(case, actions) for case in due.by_next_due(candidates) if (actions := available_actions(user, case))]
     return _render(request, checked, title=_("My tasks"),
