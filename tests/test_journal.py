@@ -78,7 +78,8 @@ def test_a_chain_written_by_the_old_code_still_verifies_and_grows(world):
             (None, "report", "", "reported", {"channel": "app", "unit": case.unit.code, "photos": 0}),
             (None, "accept", "reported", "accepted", {}),
             (None, "dispatch", "accepted", "dispatched", {"to_user": worker.username, "备注": "网格员"})], start=1):
-        entry = TimelineEntry(case=case, seq=seq, actor=actor, action=action, from_status=from_status,
+        entry = TimelineEntry(case=case, district_code=case.district_code, seq=seq, actor=actor, action=action,
+                              from_status=from_status,
                               to_status=to_status, note="", data=data, at=local + dt.timedelta(minutes=seq),
                               prev_hash=previous)
         entry.hash = previous = old_digest(entry, case.code)

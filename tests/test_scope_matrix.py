@@ -92,7 +92,8 @@ def _area(label: str, district_code: str, street_code: str, category: Category, 
         district_code=units["district"].code, code=f"{street_code}0001", channel="app", title="垃圾",
         category=category, unit=units["microgrid"], queue=units["street"], reported_at=timezone.now(),
         reporter=area.person)
-    Assignment.objects.create(case=area.case, department=department, dispatched_at=timezone.now())
+    Assignment.objects.create(case=area.case, district_code=area.case.district_code, department=department,
+                              dispatched_at=timezone.now())
     return area
 
 

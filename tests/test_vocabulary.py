@@ -118,7 +118,8 @@ def test_handled_by_grid_worker_lead_department_and_queue(world):
     Case.objects.filter(pk=case.pk).update(handler_user=None, handler_unit=world.units["A1-2"])
     assert _both_answers(case) == (world.units["A1-2"].name,) * 2  # the grid it was dispatched to
     Case.objects.filter(pk=case.pk).update(handler_unit=None, level=Level.STREET)
-    Assignment.objects.create(case=case, department=world.departments["chengguan"], lead=True,
+    Assignment.objects.create(case=case, district_code=case.district_code, department=world.departments["chengguan"],
+                              lead=True,
                               dispatched_at=case.reported_at)
     assert _both_answers(case) == ("区综合行政执法局",) * 2  # the lead department
     Assignment.objects.filter(case=case).update(status=AssignmentStatus.RETURNED)

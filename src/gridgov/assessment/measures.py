@@ -79,9 +79,9 @@ def lead_department_id(assignments) -> int:
 def contributions(case, assignments=None, calls=None, dispatches=None) -> dict[Key, dict[str, int]]:
     """The case's counts by key. ``assignments``, ``calls`` and ``dispatches`` are read when not given."""
     if assignments is None:  # only a dispatched case can have department assignments
-        assignments = list(case.assignments.all()) if case.dispatch_count else []
+        assignments = list(case.own("assignments")) if case.dispatch_count else []
     if dispatches is None:
-        dispatches = list(case.dispatches.all()) if case.dispatch_count else []
+        dispatches = list(case.own("dispatches")) if case.dispatch_count else []
     if calls is None:
         calls = list(case.whistles.values_list("at", "calls__department", "calls__reported_at", "calls__late",
                                                "calls__missed")) if case.whistled else []

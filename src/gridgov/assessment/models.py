@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.scope import ScopedQuerySet
+from gridgov.core.distribution import DistrictKeyed
 
 from .measures import MEASURES
 
@@ -52,10 +53,12 @@ for _name in MEASURES:
     MonthTally.add_to_class(_name, models.BigIntegerField(default=0))
 
 
-class CaseTally(models.Model):
-    """A case's last contribution to the tallies, as [[key…, {measure: n}], …]."""
+class CaseTally(DistrictKeyed, models.Model):
+    """A case's last contribution to the tallies, as [[key…, {measure: n}], …], with the case's
+    district (the key it is distributed by)."""
 
     case = models.OneToOneField("cases.Case", models.CASCADE, primary_key=True, related_name="+")
+    district_code = models.CharField(max_length=6)
     rows = models.JSONField(default=list)
 
 

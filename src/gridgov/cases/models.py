@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.accounts.scope import ScopedQuerySet
 from gridgov.core import clock
 from gridgov.core.crypto import EncryptedTextField, keyed_hash, mask_phone
+from gridgov.core.distribution import DistrictKeyed
 from gridgov.core.geo import Datum
 from gridgov.core.journal import JournalEntry
 
@@ -92,9 +93,12 @@ class Rating(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("Unsatisfied")
 
 
-class Case(models.Model):
+class Case(DistrictKeyed, models.Model):
+    """A case. Its code starts with its district's code (``filing.next_code``), so a code alone says
+    which district's rows to read (:meth:`by_code`)."""
+
     district_code = models.CharField(_("district code"), max_length=6, db_index=True)
-    code = models.CharField(_("code"), max_length=24, unique=True)
+    code = models.CharField(_("code"), max_length=24)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     external_id = models.CharField(_("external number"), max_length=64, blank=True,
                                    help_text=_("The hotline's or app's own number for the case."))
@@ -174,6 +178,9 @@ class Case(models.Model):
             models.Index(fields=["district_code", "reported_at"], name="case_district_recent"),
         ]
         constraints = [
+            # Unique within the district: every unique key of a table distributed (or partitioned)
+            # by district must hold the district (docs/deployment.md, "Past one machine").
+            models.UniqueConstraint(fields=["district_code", "code"], name="case_code"),
             # A hotline order or an Open311 request is filed once per district and channel.
             models.UniqueConstraint(fields=["district_code", "channel", "external_id"], name="case_external_once",
                                     condition=~models.Q(external_id="")),
@@ -184,6 +191,16 @@ class Case(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("case", args=[self.code])
+
+    def own(self, related: str):
+        """The case's ``related`` rows (``"assignments"``, ``"timeline"``, ``"dispatches"``) read naming
+        its district, which the related manager's ``case_id = …`` alone does not."""
+        return getattr(self, related).filter(district_code=self.district_code)
+
+    @staticmethod
+    def by_code(code: str) -> dict:
+        """The lookups that find the case numbered ``code``: the code and the district it starts with."""
+        return {"district_code": code[:6], "code": code}
 
     def save(self, *args, **kwargs):
         self.contact_phone_hash = keyed_hash(self.contact_phone) if self.contact_phone else ""
@@ -241,10 +258,12 @@ AssignmentStatus.ACTIVE = (AssignmentStatus.DISPATCHED, AssignmentStatus.ACKNOWL
 AssignmentStatus.WORKING = (AssignmentStatus.DISPATCHED, AssignmentStatus.ACKNOWLEDGED)
 
 
-class Assignment(models.Model):
-    """A case dispatched to a department, as the lead or as an assisting department (联动处置)."""
+class Assignment(DistrictKeyed, models.Model):
+    """A case dispatched to a department, as the lead or as an assisting department (联动处置).
+    It carries its case's district, the key it is distributed by."""
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="assignments", verbose_name=_("case"))
+    district_code = models.CharField(_("district code"), max_length=6)
     department = models.ForeignKey("structure.Department", models.PROTECT, related_name="assignments",
                                    verbose_name=_("department"))
     lead = models.BooleanField(_("lead"), default=True)
@@ -273,7 +292,7 @@ class DispatchEnd(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Dispatch(models.Model):
+class Dispatch(DistrictKeyed, models.Model):
     """One dispatch of a case (派遣) and what its target did with it: the record the assessment
     charges each target's response, returns, handlings and reworks to, so that a handler answers
     for their own dispatch and not for an earlier or a later one. Written only by
@@ -302,10 +321,10 @@ class Dispatch(models.Model):
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["case", "seq"]
+        ordering = ["case_id", "seq"]  # by the column: "case" would join the case table to order by its ordering
         verbose_name = _("dispatch record")
         verbose_name_plural = _("dispatch records")
-        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="one_dispatch_per_number")]
+        constraints = [models.UniqueConstraint(fields=["district_code", "case", "seq"], name="one_dispatch_per_number")]
         indexes = [models.Index(fields=["district_code", "sent_at"], name="dispatch_district_sent")]
 
 
@@ -360,19 +379,25 @@ class WhistleCall(models.Model):
 
 class TimelineEntry(JournalEntry):
     """One step of a case's history: the case's journal (:mod:`gridgov.core.journal`), a hash chain
-    per case that ``journal.verify(case)`` checks. Its table predates the kernel and is unchanged;
-    every hash names the case by its code."""
+    per case that ``journal.verify(case)`` checks. Every hash names the case by its code. The entry
+    carries its case's district, the key it is distributed by (not part of the hash: the chains
+    written before it was added still verify)."""
 
     case = models.ForeignKey(Case, models.PROTECT, related_name="timeline", verbose_name=_("case"))
+    district_code = models.CharField(_("district code"), max_length=6)
     action = models.CharField(_("action"), max_length=24, choices=CaseAction.choices)
 
     subject_field = "case"
 
     class Meta:
-        ordering = ["case", "seq"]
+        ordering = ["case_id", "seq"]  # by the column: "case" would join the case table to order by its ordering
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline")
-        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="timeline_sequence")]
+        constraints = [models.UniqueConstraint(fields=["district_code", "case", "seq"], name="timeline_sequence")]
+
+    @classmethod
+    def chain_of(cls, case) -> dict:
+        return {"case": case, "district_code": case.district_code}
 
     @classmethod
     def subject_name(cls, case) -> str:

@@ -44,6 +44,7 @@ from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 from . import clock
+from .distribution import row_key
 from .errors import NotFound
 
 #: Sent on commit after every appended entry: ``sender`` (the subject's model), ``subject`` (as the
@@ -245,7 +246,7 @@ def transition(model: type[models.Model], *, visible, related: tuple[str, ...] =
                 if related:
                     rows = rows.select_related(*related)
                 try:
-                    locked = (rows if actor is None else visible(actor, rows)).get(pk=subject.pk)
+                    locked = (rows if actor is None else visible(actor, rows)).get(**row_key(subject))
                 except model.DoesNotExist:
                     if actor is None:
                         raise

@@ -199,7 +199,8 @@ def offers(user, found: list[tuple[Case, float]]) -> list[Offer]:
     """``found`` as ``user`` may see it: in full for staff and for cases in the user's own scope (a
     resident's own reports), in public form otherwise; ``openable`` says whether the case's page
     opens for them, and when it does not, ``steps`` carry its public progress."""
-    shown = set(visible(user, Case.objects.filter(pk__in=[case.pk for case, _score in found]))
+    shown = set(visible(user, Case.objects.filter(district_code__in={case.district_code for case, _score in found},
+                                                  pk__in=[case.pk for case, _score in found]))
                 .values_list("pk", flat=True))
     own = _own(user, [case for case, _score in found])
     staff = sees_in_full(user)
@@ -260,7 +261,8 @@ def similar_to_case(case: Case, user=None) -> list[tuple[Case, float]]:
                                text_of(case.title, case.description), at=clock.now(), unit=case.unit, exclude=case)
     if user is None:
         return found
-    allowed = set(visible(user, Case.objects.filter(pk__in=[c.pk for c, _s in found])).values_list("pk", flat=True))
+    allowed = set(visible(user, Case.objects.filter(district_code=case.district_code, pk__in=[c.pk for c, _s in found]))
+                  .values_list("pk", flat=True))
     return [(c, s) for c, s in found if c.pk in allowed]
 
 

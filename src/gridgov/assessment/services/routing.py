@@ -24,7 +24,8 @@ RESIDENT_CHANNELS = (Channel.APP, Channel.OPEN311)
 def routed_without_a_human(district_code: str, period: Period, within: str) -> dict:
     """``{"reports": n, "routed": k, "share": k / n as a percentage or None}`` in one query."""
     start, end = period.bounds()
-    by_platform = TimelineEntry.objects.filter(case=OuterRef("pk"), action=CaseAction.DISPATCH, actor__isnull=True)
+    by_platform = TimelineEntry.objects.filter(case=OuterRef("pk"), district_code=district_code,
+                                               action=CaseAction.DISPATCH, actor__isnull=True)
     cases = Case.objects.filter(district_code=district_code, channel__in=RESIDENT_CHANNELS,
                                 reported_at__gte=start, reported_at__lt=end)
     if len(within) > len(district_code):

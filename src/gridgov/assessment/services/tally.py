@@ -66,12 +66,12 @@ def diff(old: dict[Key, dict[str, int]], new: dict[Key, dict[str, int]]) -> dict
 def refresh(case, reported: bool = False) -> None:
     """Bring the tallies in line with the case's current state (call inside its transaction).
     ``reported``: the case was just reported, so it has contributed nothing yet (nothing to read)."""
-    fact = None if reported else CaseTally.objects.filter(case_id=case.pk).first()
+    fact = None if reported else CaseTally.objects.filter(district_code=case.district_code, case_id=case.pk).first()
     new = contributions(case)
     old = _decode(fact.rows) if fact else {}
     apply(case.district_code, diff(old, new))
     if fact is None:
-        CaseTally.objects.create(case_id=case.pk, rows=_encode(new))
+        CaseTally.objects.create(case_id=case.pk, district_code=case.district_code, rows=_encode(new))
     elif old != new:
         fact.rows = _encode(new)
         fact.save(update_fields=["rows"])
@@ -111,7 +111,7 @@ def rebuild(district_code: str, progress=None, chunk: int = 2000) -> int:
     Returns the number of tally rows written; ``progress(done, total)`` is called per chunk."""
     Tally.objects.filter(district_code=district_code).delete()
     MonthTally.objects.filter(district_code=district_code).delete()
-    CaseTally.objects.filter(case__district_code=district_code).delete()
+    CaseTally.objects.filter(district_code=district_code).delete()
     cases = Case.objects.filter(district_code=district_code).select_related("unit").order_by("pk")
     total, done = cases.count(), 0
     sums: dict[Key, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -123,9 +123,9 @@ def rebuild(district_code: str, progress=None, chunk: int = 2000) -> int:
         last = batch[-1].pk
         ids = [c.pk for c in batch]
         assignments, calls, dispatches = defaultdict(list), defaultdict(list), defaultdict(list)
-        for a in Assignment.objects.filter(case__in=ids):
+        for a in Assignment.objects.filter(district_code=district_code, case__in=ids):
             assignments[a.case_id].append(a)
-        for d in Dispatch.objects.filter(case__in=ids):
+        for d in Dispatch.objects.filter(district_code=district_code, case__in=ids):
             dispatches[d.case_id].append(d)
         for row in WhistleCall.objects.filter(whistle__case__in=ids).values_list(
                 "whistle__case", "whistle__at", "department", "reported_at", "late", "missed"):
@@ -136,7 +136,7 @@ def rebuild(district_code: str, progress=None, chunk: int = 2000) -> int:
             for key, counts in rows.items():
                 for m, n in counts.items():
                     sums[key][m] += n
-            facts.append(CaseTally(case_id=case.pk, rows=_encode(rows)))
+            facts.append(CaseTally(case_id=case.pk, district_code=district_code, rows=_encode(rows)))
         CaseTally.objects.bulk_create(facts)
         done += len(batch)
         if progress:

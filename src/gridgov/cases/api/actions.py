@@ -20,12 +20,12 @@ def _action_view(declared: Declared):
     schema = declared.body
 
     def act(request, code, body):
-        case = get_visible_or_404(request.user, Case.objects.all(), code=code)
+        case = get_visible_or_404(request.user, Case.objects.all(), **Case.by_code(code))
         arguments = (body if body is not None else schema()).arguments(request.user, case)
         if declared.photos:
             arguments["photos"] = photo_files(request)
         declared.service(request.user, case, **arguments)
-        return detail(case.pk)
+        return detail(case)
 
     if any(field.is_required() for field in schema.model_fields.values()):
         def view(request, code: CaseCode, body: JsonOrForm[schema]):

@@ -14,6 +14,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from gridgov.accounts.scope import get_visible_or_404, visible
 from gridgov.catalogue.services import category_by_code
 from gridgov.core.api import errors
+from gridgov.core.distribution import row_key
 from gridgov.people.caching import no_store
 from gridgov.structure.codes import subtree_q
 from gridgov.structure.models import Unit
@@ -41,9 +42,11 @@ def _cases():
                  queryset=Assignment.objects.filter(status__in=AssignmentStatus.ACTIVE).select_related("department")))
 
 
-def detail(pk) -> Case:
-    return Case.objects.select_related("category", "unit", "queue", "handler_user", "handler_unit", "merged_into") \
-        .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("department"))).get(pk=pk)
+def detail(case: Case) -> Case:
+    """``case`` read afresh with what its detail shows, every read naming its district."""
+    assignments = Assignment.objects.filter(district_code=case.district_code).select_related("department")
+    return Case.objects.select_related("category", "unit", "queue", "handler_user", "handler_unit") \
+        .prefetch_related(Prefetch("assignments", queryset=assignments)).get(**row_key(case))
 
 
 # -- list ---------------------------------------------------------------------------------------
@@ -101,8 +104,7 @@ def list_cases(request, filters: Query[CaseFilters]):
 def case_detail(request, code: CaseCode):
     """One case in the caller's scope with its whole history: the timeline (and whether its hash
     chain is intact), department assignments, whistle calls, extension requests and photos."""
-    case = get_visible_or_404(request.user, Case.objects.all(), code=code)
-    return detail(case.pk)
+    return detail(get_visible_or_404(request.user, Case.objects.all(), **Case.by_code(code)))
 
 
 @router.get("/{code}/progress", response={200: CaseProgressOut, **errors(401, 404, 422)},

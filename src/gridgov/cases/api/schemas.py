@@ -13,7 +13,7 @@ from gridgov.core import journal
 from gridgov.core.geo import DATUM_HELP, Datum
 from gridgov.core.text import PlainText
 
-from ..models import AssignmentStatus, Channel, Light, Status, WhistleCall
+from ..models import AssignmentStatus, Case, Channel, Light, Status, WhistleCall
 from ..services.available import available_actions
 
 CaseCode = Path[str, {"pattern": r"^\d{1,24}$", "description": "A case code, e.g. 5101132024030400001."}]
@@ -45,14 +45,17 @@ class HandlerOut(Schema):
 def _timeline(case) -> list:
     """The case's timeline in order, read once for the entries and the check of their chain."""
     if "_timeline_read" not in case.__dict__:
-        case._timeline_read = list(case.timeline.select_related("actor").order_by("seq"))
+        case._timeline_read = list(case.own("timeline").select_related("actor").order_by("seq"))
     return case._timeline_read
 
 
 def _assignments(case) -> list:
-    """The case's department assignments, read once per answer (none before its first dispatch)."""
+    """The case's department assignments, read once per answer, in its district (none before its
+    first dispatch; the detail's prefetched ones when it has them)."""
     if "_assignments_read" not in case.__dict__:
-        case._assignments_read = list(case.assignments.all()) if case.dispatch_count else []
+        prefetched = "assignments" in getattr(case, "_prefetched_objects_cache", {})
+        rows = case.assignments.all() if prefetched else case.own("assignments").select_related("department")
+        case._assignments_read = list(rows) if case.dispatch_count else []
     return case._assignments_read
 
 
@@ -235,7 +238,9 @@ class CaseDetailOut(CaseOut):
 
     @staticmethod
     def resolve_merged_into(obj):
-        return obj.merged_into.code if obj.merged_into_id else None
+        # A case is merged only into one of its district (lifecycle.merge): read there.
+        return Case.objects.values_list("code", flat=True).get(pk=obj.merged_into_id, district_code=obj.district_code) \
+            if obj.merged_into_id else None
 
     @staticmethod
     def resolve_timeline(obj):

@@ -61,7 +61,7 @@ def active_assignment(user, case):
     departments = department_ids(user)
     if not departments:
         return None
-    return case.assignments.filter(department__in=departments, status__in=AssignmentStatus.ACTIVE).first()
+    return case.own("assignments").filter(department__in=departments, status__in=AssignmentStatus.ACTIVE).first()
 
 
 def is_handler(user, case) -> bool:

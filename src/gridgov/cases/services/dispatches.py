@@ -127,7 +127,7 @@ def follow(case, actor, action: str, *, from_status: str, at: dt.datetime, data:
     if action not in FOLLOWED:
         return
     first = action == CaseAction.DISPATCH and case.dispatch_count == 1  # nothing earlier to read
-    last = None if first else case.dispatches.order_by("-seq").first()
+    last = None if first else case.own("dispatches").order_by("-seq").first()
     step = Step(action, at, actor.pk if actor else None, from_status, case.status, data)
     changed = advance(last, step, lambda **fields: Dispatch(case=case, district_code=case.district_code, **fields),
                       _live_target(case))

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -108,8 +109,10 @@ def on_duty(unit: Unit):
     users = list(grid_posts(unit).values_list("user", flat=True))
     if not users:
         return None
-    return (User.objects.filter(pk__in=users)
-            .annotate(load=Count("handled_cases", filter=Q(handled_cases__status__in=OPEN_STATUSES)))
+    # Counted in a subquery naming the district, not by joining the cases (docs/deployment.md).
+    load = Case.objects.filter(district_code=unit.district_code, handler_user=OuterRef("pk"),
+                               status__in=OPEN_STATUSES).order_by().values("handler_user").annotate(n=Count("pk"))
+    return (User.objects.filter(pk__in=users).annotate(load=Coalesce(Subquery(load.values("n")), 0))
             .order_by("load", "pk").first())
 
 

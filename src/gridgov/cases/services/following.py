@@ -122,14 +122,17 @@ def final_master(case) -> Case:
     """The case ``case``'s handling now rests with: the end of its chain of merges (itself when it
     was not merged)."""
     while case.merged_into_id:
-        case = Case.objects.select_related("category", "unit__parent", "merged_into").get(pk=case.merged_into_id)
+        # Merged only within its district (lifecycle.merge).
+        case = Case.objects.select_related("category", "unit__parent").get(pk=case.merged_into_id,
+                                                                          district_code=case.district_code)
     return case
 
 
 def public_steps(case) -> list[Step]:
     """Each change of the case's status and when — its progress, without anyone's words."""
     return [Step(action, status, at) for action, from_status, status, at in
-            case.timeline.order_by("seq").values_list("action", "from_status", "to_status", "at")
+            case.own("timeline").order_by("seq")
+            .values_list("action", "from_status", "to_status", "at")
             if status != from_status]
 
 

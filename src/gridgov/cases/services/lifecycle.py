@@ -156,8 +156,8 @@ def dispatch(actor, case, *, to_user=None, to_grid: Unit | None = None, lead: De
         if any(d.district.code != case.district_code for d in departments) or len(set(departments)) != len(departments):
             raise ValidationError(_("Dispatch to distinct departments of the case's district."), code="target")
         case.handler_user = case.handler_unit = None
-        Assignment.objects.bulk_create([Assignment(case=case, department=d, lead=d == lead, dispatched_at=now)
-                                        for d in departments])
+        Assignment.objects.bulk_create([Assignment(case=case, district_code=case.district_code, department=d,
+                                                   lead=d == lead, dispatched_at=now) for d in departments])
         data["lead"] = lead.code
         data["assisting"] = [d.code for d in assisting]
         case.level = Level.DISTRICT if case.queue.kind == UnitKind.DISTRICT else Level.STREET
@@ -214,7 +214,7 @@ def return_case(actor, case, reason: str):
             record(case, actor, CaseAction.RETURN, now=now,
                             note=reason, data={"department": assignment.department.code})
             return
-        case.assignments.filter(status__in=AssignmentStatus.ACTIVE).update(status=AssignmentStatus.CANCELLED)
+        case.own("assignments").filter(status__in=AssignmentStatus.ACTIVE).update(status=AssignmentStatus.CANCELLED)
     case.handler_user = case.handler_unit = None
     case.dispatched_at = case.response_due = None
     case.return_count += 1
@@ -270,7 +270,8 @@ def verify(actor, case, passed: bool, note: str = "", now=None):
         return
     case.rework_count += 1
     case.handled_at = None
-    case.assignments.filter(lead=True, status=AssignmentStatus.HANDLED).update(status=AssignmentStatus.ACKNOWLEDGED)
+    case.own("assignments").filter(lead=True, status=AssignmentStatus.HANDLED) \
+        .update(status=AssignmentStatus.ACKNOWLEDGED)
     move(case, actor, CaseAction.VERIFY, Status.ACKNOWLEDGED, now=now, note=note, data={"passed": False})
 
 
@@ -296,7 +297,7 @@ def escalate(actor, case, note: str = ""):
     case.handler_user = case.handler_unit = None
     case.dispatched_at = case.response_due = case.acknowledged_at = case.ack_seconds = None
     case.escalation_count += 1
-    case.assignments.filter(status__in=AssignmentStatus.ACTIVE).update(status=AssignmentStatus.CANCELLED)
+    case.own("assignments").filter(status__in=AssignmentStatus.ACTIVE).update(status=AssignmentStatus.CANCELLED)
     move(case, actor, CaseAction.ESCALATE, Status.ACCEPTED, note=note, data={"queue": case.queue.code})
 
 
@@ -375,7 +376,7 @@ def merge(actor, case, into: Case, note: str = ""):
             or master.status == Status.MERGED:
         raise ValidationError(_("Merge into another open case of the same district."), code="target")
     case.merged_into = master
-    active = case.assignments.filter(status__in=AssignmentStatus.ACTIVE)
+    active = case.own("assignments").filter(status__in=AssignmentStatus.ACTIVE)
     cancelled = {str(pk): status for pk, status in active.values_list("pk", "status")}
     active.update(status=AssignmentStatus.CANCELLED)
     move(case, actor, CaseAction.MERGE, Status.MERGED, note=note, data={"into": master.code, "assignments": cancelled})
@@ -413,7 +414,7 @@ def unmerge(actor, case, note: str = ""):
                               code="too_late")
     entry = _merge_entry(case)
     for pk, status in entry.data["assignments"].items():
-        case.assignments.filter(pk=int(pk), status=AssignmentStatus.CANCELLED).update(status=status)
+        case.own("assignments").filter(pk=int(pk), status=AssignmentStatus.CANCELLED).update(status=status)
     case.merged_into = None
     move(case, actor, CaseAction.UNMERGE, entry.from_status, now=now, note=note, data={"from": master.code})
     record(master, actor, CaseAction.UNMERGED_OUT, now=now, note=note, data={"case": case.code})
@@ -471,7 +472,7 @@ def rate(actor, case, rating: str, note: str = ""):
         case.closed_at = case.closed_on_time = case.handled_at = case.close_seconds = None
         case.handler_user = case.handler_unit = None
         case.dispatched_at = case.acknowledged_at = case.response_due = case.ack_seconds = None
-        case.assignments.filter(status__in=AssignmentStatus.ACTIVE).update(status=AssignmentStatus.CANCELLED)
+        case.own("assignments").filter(status__in=AssignmentStatus.ACTIVE).update(status=AssignmentStatus.CANCELLED)
         move(case, None, CaseAction.REOPEN, Status.ACCEPTED, now=now, note=_("Reopened after an unsatisfied rating."))
         return
     case.rating, case.rated_at = rating, now

@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gridgov.core import clock, jobs
+from gridgov.structure.models import Unit, UnitKind
 
 from ..actions import CaseAction
 from ..models import Case, Level, Light, Status
@@ -59,21 +60,29 @@ def _turned(case, new_light, now, report: TickReport) -> None:
         lifecycle.supervise(None, case, note=_("Overdue: supervised by the platform."))
 
 
+def _running() -> list[tuple[int, str]]:
+    """(id, district) of every running case, read district by district: every statement of a round
+    names its district, so that each goes to that district's node alone (docs/deployment.md)."""
+    districts = Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("code").values_list("code", flat=True)
+    return [(pk, code) for code in districts
+            for pk in Case.objects.filter(district_code=code, status__in=Status.RUNNING).values_list("pk", flat=True)]
+
+
 def tick(now=None) -> TickReport:
     now = now or clock.now()
     report = TickReport()
     with translation.override(settings.LANGUAGE_CODE):
-        for pk in list(Case.objects.filter(status__in=Status.RUNNING).values_list("pk", flat=True)):
+        for pk, district_code in _running():
             jobs.step()
             with transaction.atomic():
                 case = (Case.objects.select_for_update(skip_locked=True, of=("self",)).select_related("category")
-                        .filter(pk=pk, status__in=Status.RUNNING).first())
+                        .filter(pk=pk, district_code=district_code, status__in=Status.RUNNING).first())
                 if case is None:  # closed meanwhile, or being changed: the next round looks again
                     continue
                 report.checked += 1
                 new_light = deadlines.light(case, now)
                 if new_light != case.light:
-                    Case.objects.filter(pk=pk).update(light=new_light)
+                    Case.objects.filter(pk=pk, district_code=district_code).update(light=new_light)
                     case.light = new_light
                     if new_light != Light.GREEN:
                         _turned(case, new_light, now, report)

@@ -14,8 +14,9 @@ from ..services.available import available_actions
 from . import present
 
 # Not the reporter: a Person row decrypts its ID and phone numbers when loaded, which a list never needs.
-CASES = Case.objects.select_related("category", "unit", "queue", "handler_user", "handler_unit", "merged_into",
-                                    "reported_by")
+# Not the case it was merged into either: a join of the case table to itself names no district
+# (docs/deployment.md); ``following.master_of`` reads it by its key.
+CASES = Case.objects.select_related("category", "unit", "queue", "handler_user", "handler_unit", "reported_by")
 
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
@@ -76,11 +77,11 @@ def page_context(request, case, *, form=None, **extra) -> dict:
         **card,
         "timeline": present.timeline_rows(case, for_reporter=reporter),
         "intact": journal.verify(case),
-        "assignments": [] if reporter else case.assignments.select_related("department"),
+        "assignments": [] if reporter else case.own("assignments").select_related("department"),
         "whistles": [] if reporter else case.whistles.select_related("by").prefetch_related("calls__department"),
         "extensions": [] if reporter else case.extensions.select_related("requested_by", "decided_by"),
         "photos": [(photo, present.PHOTO_STAGES.get(photo.stage, photo.stage)) for photo in case.photos.all()],
-        "merged_cases": visible(user, case.merged_cases.all()),
+        "merged_cases": visible(user, case.own("merged_cases")),  # merged only within the district
         "reporter": present.reporter(user, case),
         "map": present.case_map(case),
         # The community's staff (and those above) may raise it as a proposal (微提案) to deliberate.

@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 from PIL import Image, UnidentifiedImageError
 
 from gridgov.accounts.scope import get_visible_or_404
+from gridgov.core.distribution import row_key
 from gridgov.core.errors import NotFound
 from gridgov.people.caching import no_store
 
 from ..actions import CaseAction, registry
-from ..models import Status
+from ..models import Case, Status
 from ..services import following
 from ..services.available import available_actions
 from . import present
@@ -30,7 +31,7 @@ from .base import CASES, card_context, is_htmx, page_context, safe_next
 
 
 def _case(request, code):
-    return get_visible_or_404(request.user, CASES, code=code)
+    return get_visible_or_404(request.user, CASES, **Case.by_code(code))
 
 
 @login_required
@@ -92,7 +93,7 @@ def case_action(request, code, action):
             form.add_service_error(refusal)
         except PermissionDenied as refusal:
             status, error = 403, str(refusal) or _("You are not allowed to do this.")
-    case = CASES.get(pk=case.pk)
+    case = CASES.get(**row_key(case))
     view = request.POST.get("view")
     if status == 200:
         done = _("Done: %(action)s.") % {"action": form.label}

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from gridgov.accounts.contacts import my_grid_worker
 from gridgov.accounts.roles import DISPATCH_ROLES, GRID_TASK_ROLES, Role
 from gridgov.accounts.scope import scope_for, visible
+from gridgov.core.distribution import prefetch
 from gridgov.people.models import Person
 from gridgov.structure import codes
 
@@ -34,7 +35,10 @@ def _render(request, cases, *, title, intro, empty, tabs=(), status=200, **extra
     to an htmx request from the search bar, only the results. Every card asks the same role
     questions; the scope answers them from ``request.user``'s roles, read once."""
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    cards = [card_context(request, *(item if isinstance(item, tuple) else (item,))) for item in page.object_list]
+    items = [item if isinstance(item, tuple) else (item,) for item in page.object_list]
+    # Each card lists the case's departments: read for the whole page at once.
+    prefetch([item[0] for item in items], "assignments", Assignment.objects.select_related("department"))
+    cards = [card_context(request, *item) for item in items]
     template = "cases/_results.html" if is_htmx(request) and request.headers.get("HX-Target") == "case-results" \
         else "cases/list.html"
     return render(request, template, {
@@ -78,8 +82,11 @@ def tasks(request):
     scope = scope_for(user)
     if not (scope.roles & GRID_TASK_ROLES or user.is_superuser):
         raise PermissionDenied(_("Only grid workers and community staff have tasks."))
-    waiting = (Q(handler_user=user) | Q(handler_unit__code__in=scope.units_of(GRID_TASK_ROLES))
+    grids = scope.units_of(GRID_TASK_ROLES)
+    waiting = (Q(handler_user=user) | Q(handler_unit__code__in=grids)
                | Q(status=Status.HANDLED))
+    if not user.is_superuser:
+        waiting &= _in_districts(grids)
     candidates = visible(user, CASES.filter(waiting, status__in=Status.IN_HAND))
     checked = [(case, actions) for case in due.by_next_due(candidates) if (actions := available_actions(user, case))]
     return _render(request, checked, title=_("My tasks"),
@@ -88,7 +95,8 @@ def tasks(request):
 
 
 # -- dispatcher and grid leader ---------------------------------------------------------------
-_LAST_MOVE = TimelineEntry.objects.filter(case=OuterRef("pk")).exclude(to_status=F("from_status")).order_by("-seq")
+_LAST_MOVE = TimelineEntry.objects.filter(case=OuterRef("pk"), district_code=OuterRef("district_code")) \
+    .exclude(to_status=F("from_status")).order_by("-seq")
 QUEUE_TABS = {
     "accept": (gettext_lazy("To accept"), Q(status=Status.REPORTED)),
     "dispatch": (gettext_lazy("To dispatch"), Q(status=Status.ACCEPTED)),
@@ -115,6 +123,13 @@ def _subtrees(path: str, roots) -> Q:
     return mine
 
 
+def _in_districts(roots) -> Q:
+    """The districts the subtrees ``roots`` lie in, said outright so that the list's statements name
+    them (docs/deployment.md, "Past one machine"); nothing for a root above a district."""
+    districts = {codes.prefix(code, "district") for code in roots}
+    return Q() if None in districts else Q(district_code__in=sorted(districts))
+
+
 @login_required
 def queues(request):
     """The queues of the units where the user holds a dispatching role, and those below them
@@ -129,11 +144,11 @@ def queues(request):
     if units or user.is_superuser:
         tabs, default_tab, title = QUEUE_TABS, "accept", _("Dispatch queues")
         intro = _("Cases in the queues you dispatch, most urgent first.")
-        mine = Q() if user.is_superuser else _subtrees("queue__code", units)
+        mine = Q() if user.is_superuser else _subtrees("queue__code", units) & _in_districts(units)
     else:
         tabs, default_tab, title = GRID_TABS, "open", _("My grid's cases")
         intro = _("Cases in your grids: those waiting for verification first, then the most urgent.")
-        mine = _subtrees("unit__code", grids)
+        mine = _subtrees("unit__code", grids) & _in_districts(grids)
     cases = visible(user, CASES.filter(mine)).annotate(last_move=Subquery(_LAST_MOVE.values("action")[:1]))
     tab = _pick(request, tabs, default_tab)
     form = CaseSearchForm(request.GET, roots=units or grids,

@@ -109,7 +109,7 @@ def timeline_rows(case, for_reporter: bool = False) -> list[dict]:
     """The whole timeline as people read it: who (the platform when nobody), what, from → to, note.
     ``for_reporter``: as the resident who reported it reads it — without the internal steps
     (``actions.INTERNAL``), and with notes only where they are written for them."""
-    entries = list(case.timeline.select_related("actor").order_by("seq"))
+    entries = list(case.own("timeline").select_related("actor").order_by("seq"))
     if for_reporter:
         entries = [entry for entry in entries if entry.action not in INTERNAL]
     names = _Names(case, entries)
