@@ -12,7 +12,10 @@ import json
 import os
 import threading
 
+import django
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
+django.setup()  # the models below are imported before gridgov.wsgi would set Django up
 
 from django.core import signals  # noqa: E402
 from django.db import transaction  # noqa: E402
