@@ -66,6 +66,8 @@ def test_the_cases_api_names_the_open_cases_alike(world, api):
     with translation.override("en"):
         assert f"open cases alike: {first['code']}" in timeline_rows(case)[0]["detail"]
         assert first["code"] not in timeline_rows(case, for_reporter=True)[0]["detail"]
+    with translation.override("zh-hans"):
+        assert timeline_rows(case)[0]["detail"].endswith(f"；相似的未结案件：{first['code']}")
 
 
 def test_a_sensor_skips_the_doubt_and_the_duplicate_search(world, api, trained):

@@ -6,7 +6,7 @@ here is presentation only; no rule of the engine is decided here.
 """
 from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from gridgov.accounts.roles import SELF_ROLES, WORKING_ROLES
 from gridgov.accounts.scope import scope_for, visible
@@ -67,7 +67,8 @@ def _detail(action: str, data: dict, names: _Names, staff: bool) -> str:
     if action == CaseAction.REPORT:
         said = _("via %(channel)s, located to %(unit)s") % {
             "channel": Channel(data["channel"]).label, "unit": names.unit(data["unit"])}
-        return "; ".join([said, *(_intake_findings(data, names) if staff else [])])
+        return pgettext("between parts of a sentence", "; ").join(
+            [said, *(_intake_findings(data, names) if staff else [])])
     if action == CaseAction.DISPATCH:
         if "to_user" in data:
             return _("to %(name)s") % {"name": names.users.get(data["to_user"], data["to_user"])}
