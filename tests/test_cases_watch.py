@@ -12,6 +12,7 @@ from gridgov.assessment.services.periods import Period
 from gridgov.assessment.services.totals import Subject, figures_for
 from gridgov.cases.models import Case, Level, Light, Status
 from gridgov.cases.services import lifecycle, watch
+from gridgov.core import clock
 from gridgov.notifications.channels import WebhookChannel
 from gridgov.notifications.models import Notification
 from gridgov.workdays.services import add_working_days
@@ -50,6 +51,21 @@ def test_unacknowledged_dispatch_is_reminded_once(world):
     later = case.response_due + dt.timedelta(minutes=1)
     assert watch.tick(now=later).reminded == 1
     assert watch.tick(now=later).reminded == 0
+
+
+def test_a_round_finding_the_dispatch_unanswered_and_the_case_overdue_records_both_in_order(world):
+    """The missed response is recorded before what turning red does (escalate, supervise): at the
+    round's moment, on the case as dispatched — not after the escalation, on a stale copy."""
+    start = timezone.make_aware(dt.datetime(2024, 3, 4, 9, 0))
+    with clock.frozen(start):
+        case = report(world)  # small loop: dispatched to the grid worker, who never answers
+    report_round = watch.tick(now=start + dt.timedelta(hours=25))
+    assert (report_round.reminded, report_round.red, report_round.escalated) == (1, 1, 1)
+    entries = list(case.timeline.order_by("seq").values_list("action", "from_status", "to_status", "at"))
+    assert [e[0] for e in entries[-4:]] == ["response_overdue", "overdue", "escalate", "supervise"]
+    assert entries[-4][1:3] == ("dispatched", "dispatched")
+    assert [e[3] for e in entries] == sorted(e[3] for e in entries)
+    assert Case.objects.get(pk=case.pk).status == Status.ACCEPTED
 
 
 def test_suspended_case_keeps_its_light(world):

@@ -80,17 +80,19 @@ def tick(now=None) -> TickReport:
                 if case is None:  # closed meanwhile, or being changed: the next round looks again
                     continue
                 report.checked += 1
-                new_light = deadlines.light(case, now)
-                if new_light != case.light:
-                    Case.objects.filter(pk=pk, district_code=district_code).update(light=new_light)
-                    case.light = new_light
-                    if new_light != Light.GREEN:
-                        _turned(case, new_light, now, report)
+                # The missed response first: it is recorded at the round's moment, and what turning
+                # red may do next (escalate, supervise) is recorded after it, at its own.
                 if case.status == Status.DISPATCHED and case.response_due and case.response_due < now \
                         and not case.response_reminded:
                     case.response_reminded = True
                     case.save(update_fields=["response_reminded"])
                     lifecycle.record(case, None, CaseAction.RESPONSE_OVERDUE, now=now)
                     report.reminded += 1
+                new_light = deadlines.light(case, now)
+                if new_light != case.light:
+                    Case.objects.filter(pk=pk, district_code=district_code).update(light=new_light)
+                    case.light = new_light
+                    if new_light != Light.GREEN:
+                        _turned(case, new_light, now, report)
         report.missed_report_ins = len(whistle.flag_missed(now))
     return report
