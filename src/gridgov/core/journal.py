@@ -35,6 +35,7 @@ import json
 import threading
 from contextlib import contextmanager
 from functools import cache, partial, wraps
+from typing import NamedTuple
 
 from django.apps import apps
 from django.conf import settings
@@ -53,6 +54,16 @@ changed = Signal()
 
 _recorders: dict[type[models.Model], list] = {}
 _once = threading.local()  # .pending: the subjects whose projections wait for the end of recording_once()
+
+
+class _Held(NamedTuple):
+    """A subject's last entry in a :func:`recording_once` block, and whether the block began its chain."""
+
+    subject: models.Model
+    action: str
+    actor: object
+    entry: "JournalEntry"
+    new: bool
 
 
 class JournalEntry(models.Model):
@@ -168,7 +179,7 @@ def append(subject, actor, action: str, *, journal: type[JournalEntry] | None = 
     if first:
         last = None
     elif held is not None:  # appended in this block, under the lock this transaction holds: still the head
-        last = {"seq": held[3].seq, "hash": held[3].hash}
+        last = {"seq": held.entry.seq, "hash": held.entry.hash}
     else:
         last = journal.objects.filter(**chain).order_by("-seq").values("seq", "hash").first()
     entry = journal(**chain, seq=(last["seq"] + 1) if last else 1, actor=actor, action=action,
@@ -178,9 +189,9 @@ def append(subject, actor, action: str, *, journal: type[JournalEntry] | None = 
     entry.save()
     if pending is None:
         _record(model, subject, action, actor, entry, new=entry.seq == 1)
-    else:  # the last entry's subject, and whether the first one in the block started its chain
-        earlier = pending.get((model, journal, subject.pk))
-        pending[(model, journal, subject.pk)] = (subject, action, actor, entry, earlier[4] if earlier else entry.seq == 1)
+    else:
+        pending[(model, journal, subject.pk)] = _Held(subject, action, actor, entry,
+                                                     held.new if held else entry.seq == 1)
     transaction.on_commit(partial(changed.send, sender=model, subject=copy.copy(subject), action=action,
                                   actor=actor, entry=entry), robust=True)
     return entry
@@ -208,8 +219,8 @@ def recording_once():
         pending = _once.pending
     finally:
         _once.pending = None
-    for (model, _journal, _pk), (subject, action, actor, entry, new) in pending.items():
-        _record(model, subject, action, actor, entry, new)
+    for (model, _journal, _pk), held in pending.items():
+        _record(model, *held)
 
 
 def verify(subject, journal: type[JournalEntry] | None = None, entries=None) -> bool:

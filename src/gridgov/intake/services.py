@@ -31,7 +31,7 @@ from gridgov.cases.actions import CaseAction
 from gridgov.cases.models import Case, Channel
 from gridgov.cases.services import filing, lifecycle
 from gridgov.catalogue.models import Category
-from gridgov.core.geo import Datum, to_wgs84
+from gridgov.core.geo import Datum
 
 from . import classify
 from .address import Resolved, resolve_address
@@ -86,9 +86,10 @@ def _alike(district, category, lat, lng, datum, unit, title, description, report
     """Open cases alike, looked for at the report's WGS 84 point (converted here only to look: the
     filing converts the point it stores). A point off the Earth finds nothing: the filing refuses it."""
     if lat is not None and lng is not None:
-        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        try:
+            lat, lng = filing.in_wgs84(lat, lng, datum)
+        except ValidationError:
             return []
-        lat, lng = to_wgs84(lat, lng, datum)
     return similar_open_cases(district.code, category, lat, lng, text_of(title, description), reported_at,
                               unit=unit)
 

@@ -70,7 +70,7 @@ def next_code(district_code: str, day: dt.date) -> str:
     return f"{district_code}{day:%Y%m%d}{value:05d}"
 
 
-def _in_wgs84(lat: float, lng: float, datum: Datum) -> tuple[float, float]:
+def in_wgs84(lat: float, lng: float, datum: Datum) -> tuple[float, float]:
     """The reported point in WGS 84, the datum the platform stores and locates in. Checked to be on
     Earth first: the datums' formulas mean nothing elsewhere."""
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
@@ -152,7 +152,7 @@ def report(*, district: Unit, channel: str, title: str, category, description: s
         raise ValidationError(_("Choose a specific, active category."), code="category")
     datum = parse_datum(datum)
     if lat is not None and lng is not None:
-        lat, lng = _in_wgs84(lat, lng, datum)
+        lat, lng = in_wgs84(lat, lng, datum)
     now = clock.now()
     reported_at = reported_at or now
     if unit is None or lat is not None or lng is not None:
